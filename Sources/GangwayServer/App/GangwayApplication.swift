@@ -1,0 +1,58 @@
+public import GangwayCore
+public import Hummingbird
+import HTTPTypes
+public import Logging
+import NIOCore
+public import ServiceLifecycle
+
+/// Builds Gangway's HTTP application. `gangway serve` and the tests both call this, so what
+/// is tested is what runs.
+public enum GangwayApplication {
+    public static func build(
+        config: GangwayConfig,
+        logger: Logger,
+        extraServices: [any Service] = [],
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let registry = EndpointRegistry(config: config)
+        var connectTimeouts = Set(config.endpoints.map(\.settings.timeouts.connect))
+        connectTimeouts.insert(config.endpointDefaults.timeouts.connect)
+        let clients = UpstreamClients(connectTimeouts: connectTimeouts)
+        let healthClient = UpstreamClient(connectTimeout: config.endpointDefaults.healthCheck.timeout)
+        let proxy = OpenAIProxy(registry: registry, clients: clients)
+
+        let router = Router(context: GangwayRequestContext.self)
+        router.add(middleware: ErrorMiddleware())
+        router.get("/ping") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: #"{"status":"healthy"}"#)))
+        }
+        let methods: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete]
+        for method in methods {
+            router.on("/endpoints/:endpoint/openai/v1/**", method: method, use: proxy.handle)
+            router.on("/endpoints/:endpoint/inference-components/:component/openai/v1/**", method: method, use: proxy.handle)
+        }
+
+        let services: [any Service] =
+            [ShutdownAction { await clients.shutdown(); try? await healthClient.shutdown() }]
+            + [HealthChecker(registry: registry, client: healthClient, logger: logger)] + extraServices
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(config.listen.host, port: config.listen.port)),
+            services: services,
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
+            logger: logger)
+    }
+}
+
+/// Runs an action when the service group shuts down (after the services listed after it
+/// have stopped), such as closing upstream connection pools.
+struct ShutdownAction: Service {
+    let action: @Sendable () async -> Void
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await action()
+    }
+}

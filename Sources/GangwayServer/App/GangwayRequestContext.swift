@@ -1,0 +1,15 @@
+public import Hummingbird
+import Logging
+
+/// The per-request context: Hummingbird's core storage, plus what Gangway learns about the
+/// request as it passes the middleware (the caller's identity arrives with authentication).
+public struct GangwayRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+    }
+
+    /// Bodies are collected by the proxy itself against each endpoint's own limit.
+    public var maxUploadSize: Int { .max }
+}

@@ -1,0 +1,101 @@
+public import GangwayCore
+import Synchronization
+
+/// The instances serving one model (a single-model endpoint or one inference component), with
+/// their health and outstanding requests, shared by request handlers and the health checker.
+///
+/// All mutable state sits behind one `Mutex`; nothing awaits while holding it.
+public final class ModelPool: Sendable {
+    public struct Instance: Sendable, Hashable {
+        public let index: Int
+        public let url: InstanceURL
+    }
+
+    public struct InstanceStatus: Sendable, Equatable {
+        public let url: InstanceURL
+        public let health: InstanceHealth.State
+        public let outstanding: Int
+    }
+
+    /// What the logs and errors call this model: `endpoint demo`, `component general of endpoint shared`.
+    public let target: String
+    public let endpointName: String
+    public let componentName: String?
+    public let instances: [Instance]
+    public let settings: EndpointSettings
+    private let state: Mutex<PoolState>
+
+    struct PoolState: ~Copyable {
+        var outstanding: [Int]
+        var health: [InstanceHealth]
+        var probePaths: [String?]
+        var rng = SystemRandomNumberGenerator()
+    }
+
+    public init(endpointName: String, componentName: String?, model: ModelConfig, settings: EndpointSettings) {
+        self.endpointName = endpointName
+        self.componentName = componentName
+        self.target = componentName.map { "component \($0) of endpoint \(endpointName)" } ?? "endpoint \(endpointName)"
+        self.instances = model.instances.enumerated().map { Instance(index: $0.offset, url: $0.element.url) }
+        self.settings = settings
+        let health = InstanceHealth(
+            unhealthyThreshold: settings.healthCheck.unhealthyThreshold,
+            healthyThreshold: settings.healthCheck.healthyThreshold)
+        self.state = Mutex(
+            PoolState(
+                outstanding: Array(repeating: 0, count: model.instances.count),
+                health: Array(repeating: health, count: model.instances.count),
+                probePaths: Array(repeating: nil, count: model.instances.count)))
+    }
+
+    /// Picks a routable instance not yet tried and counts the request against it.
+    func acquire(excluding tried: Set<Int>) -> Instance? {
+        let policy = settings.routing
+        let chosen = state.withLock { state -> Int? in
+            let loads = (0..<instances.count).map {
+                InstanceLoad(index: $0, outstanding: state.outstanding[$0], routable: state.health[$0].isRoutable)
+            }
+            guard let index = InstanceSelector.choose(policy: policy, loads: loads, excluding: tried, using: &state.rng)
+            else { return nil }
+            state.outstanding[index] += 1
+            return index
+        }
+        return chosen.map { instances[$0] }
+    }
+
+    func release(_ instance: Instance) {
+        state.withLock { $0.outstanding[instance.index] -= 1 }
+    }
+
+    /// True when at least one instance is in rotation.
+    var hasRoutableInstance: Bool {
+        state.withLock { state in state.health.contains { $0.isRoutable } }
+    }
+
+    func recordConnectFailure(_ instance: Instance) -> InstanceHealth.Transition? {
+        state.withLock { $0.health[instance.index].recordConnectFailure() }
+    }
+
+    func recordProbe(_ instance: Instance, healthy: Bool) -> InstanceHealth.Transition? {
+        state.withLock { state in
+            healthy ? state.health[instance.index].recordSuccess() : state.health[instance.index].recordFailure()
+        }
+    }
+
+    /// The path that last answered a health probe, so later probes go straight to it.
+    func probePath(_ instance: Instance) -> String? {
+        state.withLock { $0.probePaths[instance.index] }
+    }
+
+    func setProbePath(_ path: String?, for instance: Instance) {
+        state.withLock { $0.probePaths[instance.index] = path }
+    }
+
+    public func status() -> [InstanceStatus] {
+        state.withLock { state in
+            instances.map {
+                InstanceStatus(url: $0.url, health: state.health[$0.index].state, outstanding: state.outstanding[$0.index])
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import AsyncHTTPClient
+import GangwayCore
+import HTTPTypes
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// A request as it will be sent to an instance (path relative to the instance's base URL).
+struct ForwardedRequest: Sendable {
+    var method: HTTPRequest.Method
+    var path: String
+    var headers: HTTPFields
+    var body: ByteBuffer?
+}
+
+/// The instance's answer, with the lease that keeps it counted as busy until the body is relayed.
+struct UpstreamExchange: Sendable {
+    let response: HTTPClientResponse
+    let lease: InstanceLease
+}
+
+/// The upstream clients (one per connect timeout in use) and the send-with-failover logic.
+public final class UpstreamClients: Sendable {
+    private let clients: [Duration: UpstreamClient]
+    private let fallback: UpstreamClient
+
+    public init(connectTimeouts: Set<Duration>) {
+        var clients: [Duration: UpstreamClient] = [:]
+        for timeout in connectTimeouts { clients[timeout] = UpstreamClient(connectTimeout: timeout) }
+        fallback = clients.values.first ?? UpstreamClient()
+        self.clients = clients
+    }
+
+    func client(for pool: ModelPool) -> UpstreamClient {
+        clients[pool.settings.timeouts.connect] ?? fallback
+    }
+
+    public func shutdown() async {
+        for client in clients.values {
+            try? await client.shutdown()
+        }
+        if clients.isEmpty { try? await fallback.shutdown() }
+    }
+
+    /// Sends to an instance chosen by the pool's policy. A connection that cannot be opened is
+    /// tried on another instance; once a request may have reached an instance it is never
+    /// resent, since model calls are not idempotent in cost.
+    func send(
+        _ forwarded: ForwardedRequest, to pool: ModelPool, deadline: ContinuousClock.Instant, logger: Logger
+    ) async throws -> UpstreamExchange {
+        let client = client(for: pool)
+        var tried: Set<Int> = []
+        var lastConnectError: (any Error)?
+        while let instance = pool.acquire(excluding: tried) {
+            tried.insert(instance.index)
+            let lease = InstanceLease(pool: pool, instance: instance)
+            var request = HTTPClientRequest(url: instance.url.description + forwarded.path)
+            request.method = HTTPMethod(rawValue: forwarded.method.rawValue)
+            request.headers = HeaderForwarding.requestHeaders(forwarded.headers)
+            if let body = forwarded.body {
+                request.body = .bytes(body)
+            }
+            let headDeadline = min(ContinuousClock.now + pool.settings.timeouts.firstByte, deadline)
+            let timeout = headDeadline - ContinuousClock.now
+            do {
+                let response = try await client.http.execute(
+                    request, deadline: .now() + .nanoseconds(max(0, timeout.nanoseconds)), logger: nil)
+                return UpstreamExchange(response: response, lease: lease)
+            } catch {
+                lease.release()
+                if UpstreamClient.isConnectFailure(error) {
+                    if pool.recordConnectFailure(instance) == .leftRotation {
+                        logger.warning(
+                            "instance left rotation: connection failed",
+                            metadata: ["target": "\(pool.target)", "instance": "\(instance.url)"])
+                    }
+                    logger.info(
+                        "connect failed; trying another instance",
+                        metadata: ["target": "\(pool.target)", "instance": "\(instance.url)", "error": "\(error)"])
+                    lastConnectError = error
+                    continue
+                }
+                if let clientError = error as? HTTPClientError, clientError == .deadlineExceeded {
+                    let phase = ContinuousClock.now >= deadline ? "total timeout" : "time to first byte"
+                    throw GatewayError.instanceTimeout(pool.target, phase: phase)
+                }
+                if error is CancellationError { throw error }
+                logger.warning(
+                    "instance request failed",
+                    metadata: ["target": "\(pool.target)", "instance": "\(instance.url)", "error": "\(error)"])
+                throw GatewayError.instanceUnreachable(pool.target)
+            }
+        }
+        if lastConnectError != nil {
+            throw GatewayError.instanceUnreachable(pool.target)
+        }
+        throw GatewayError.noHealthyInstance(pool.target)
+    }
+}

@@ -1,0 +1,8 @@
+import Foundation
+
+/// Prints a line for people and scripts on standard output, flushed at once so a supervisor
+/// reading a pipe sees it immediately.
+func announce(_ line: String) {
+    // Writing with FileHandle keeps the line unbuffered without touching C's global `stdout`.
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Gangway: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gangway",
+        abstract: "A self-hosted, OpenAI-compatible front door for private LLM inference.",
+        subcommands: [ServeCommand.self, MockModelCommand.self]
+    )
+}

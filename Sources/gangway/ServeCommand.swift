@@ -1,0 +1,103 @@
+import ArgumentParser
+import Foundation
+import GangwayCore
+import GangwayMockModel
+import GangwayServer
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the Gangway server."
+    )
+
+    @Option(help: "Configuration file (YAML). Every key is optional.") var config: String?
+    @Flag(help: "Also start a built-in mock model server behind an endpoint named 'demo'.") var demo = false
+    @Option(help: "Override the listen address from the config (host:port).") var listen: String?
+    @Option(help: "Log level (trace, debug, info, notice, warning, error).") var logLevel: String?
+
+    func run() async throws {
+        _ = try LogSetup.bootstrap(level: logLevel)
+        let logger = Logger(label: "gangway")
+        var settings: GangwayConfig
+        do {
+            settings = try config.map(ConfigLoader.load(path:)) ?? GangwayConfig()
+        } catch {
+            throw CleanExit.message("gangway: \(error)")
+        }
+        if let listen {
+            guard let address = ListenAddress.parse(listen) else {
+                throw ValidationError("--listen: expected host:port (example: 127.0.0.1:8080)")
+            }
+            settings.listen = address
+        }
+        guard settings.listen.isLoopback else {
+            throw CleanExit.message(
+                "gangway: refusing to listen on \(settings.listen): this build has no authentication yet, so only loopback addresses (127.0.0.1, ::1, localhost) are allowed"
+            )
+        }
+
+        var extraServices: [any Service] = []
+        var demoModelPort: Int?
+        if demo {
+            guard settings.endpoints.allSatisfy({ $0.name.lowercased() != "demo" }) else {
+                throw CleanExit.message("gangway: --demo adds an endpoint named 'demo', but the config already has one")
+            }
+            let port = try await FreePort.pick(host: "127.0.0.1")
+            let mock = MockModel.makeApplication(
+                configuration: MockModelConfiguration(host: "127.0.0.1", port: port, tokensPerSecond: 20))
+            extraServices.append(mock)
+            demoModelPort = port
+            let instance = InstanceConfig(url: InstanceURL("http://127.0.0.1:\(port)")!)
+            settings.endpoints.append(
+                EndpointConfig(
+                    name: "demo", settings: settings.endpointDefaults, backend: .model(ModelConfig(instances: [instance]))))
+        }
+
+        let app = GangwayApplication.build(config: settings, logger: logger, extraServices: extraServices) {
+            [settings, demoModelPort] port in
+            let base = "http://\(settings.listen.host.contains(":") ? "[\(settings.listen.host)]" : settings.listen.host):\(port)"
+            announce("Gangway listening on \(base)")
+            for endpoint in settings.endpoints {
+                announce("  endpoint \(endpoint.name): \(base)/endpoints/\(endpoint.name)/openai/v1")
+            }
+            if let demoModelPort {
+                announce(DemoInstructions.text(base: base, modelPort: demoModelPort))
+            }
+        }
+        do {
+            try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        } catch {
+            throw CleanExit.message("gangway: \(error)")
+        }
+    }
+}
+
+enum DemoInstructions {
+    static func text(base: String, modelPort: Int) -> String {
+        """
+
+        Demo: a built-in mock model (port \(modelPort)) is serving behind the endpoint 'demo'.
+        Try it with curl:
+
+          curl -s \(base)/endpoints/demo/openai/v1/chat/completions \\
+            -H 'Content-Type: application/json' \\
+            -d '{"model":"","messages":[{"role":"user","content":"Hello!"}]}'
+
+          curl -sN \(base)/endpoints/demo/openai/v1/chat/completions \\
+            -H 'Content-Type: application/json' \\
+            -d '{"model":"","stream":true,"messages":[{"role":"user","content":"Hello!"}]}'
+
+        Or with the OpenAI Python SDK (pip install openai):
+
+          from openai import OpenAI
+          client = OpenAI(base_url="\(base)/endpoints/demo/openai/v1", api_key="unused")
+          reply = client.chat.completions.create(model="", messages=[{"role": "user", "content": "Hello!"}])
+          print(reply.choices[0].message.content)
+
+        Press Ctrl-C to stop.
+        """
+    }
+}
