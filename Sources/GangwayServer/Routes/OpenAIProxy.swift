@@ -30,10 +30,16 @@ struct OpenAIProxy: Sendable {
 
         var request = request
         let limit = pool.settings.maxBodyBytes
+        // A declared length over the limit is refused before reading a byte of the body.
+        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit {
+            throw GatewayError.bodyTooLarge(limit: limit)
+        }
         let body: ByteBuffer
         do {
             body = try await request.collectBody(upTo: limit)
         } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw GatewayError.bodyTooLarge(limit: limit)
+        } catch is NIOTooManyBytesError {
             throw GatewayError.bodyTooLarge(limit: limit)
         }
         var wantsStream = false

@@ -1,0 +1,56 @@
+import Synchronization
+
+/// The in-memory answers of `credential(forAccessKeyID:)`, so authentication does not touch
+/// the database on every request.
+///
+/// Every write through the store calls ``invalidate()``. A lookup that missed remembers the
+/// generation it started in and may only fill the cache if no write happened meanwhile, so a
+/// read racing a write can never plant the old state back after the invalidation.
+final class CredentialCache: Sendable {
+    enum Entry: Sendable {
+        case found(AccessKeyCredential)
+        /// Remembered too, so a flood of unknown key ids does not reach the database.
+        case missing
+    }
+
+    enum Lookup {
+        case hit(Entry)
+        case miss(generation: UInt64)
+    }
+
+    private struct State {
+        var generation: UInt64 = 0
+        var entries: [String: Entry] = [:]
+    }
+
+    private let state = Mutex(State())
+    /// Past this many entries the cache starts over rather than grow without bound, since
+    /// unknown key ids come from the network.
+    private let capacity: Int
+
+    init(capacity: Int = 10_000) {
+        self.capacity = capacity
+    }
+
+    func lookup(_ accessKeyID: String) -> Lookup {
+        state.withLock { state in
+            if let entry = state.entries[accessKeyID] { return .hit(entry) }
+            return .miss(generation: state.generation)
+        }
+    }
+
+    func fill(_ accessKeyID: String, with entry: Entry, loadedIn generation: UInt64) {
+        state.withLock { state in
+            guard state.generation == generation else { return }
+            if state.entries.count >= capacity { state.entries.removeAll(keepingCapacity: true) }
+            state.entries[accessKeyID] = entry
+        }
+    }
+
+    func invalidate() {
+        state.withLock { state in
+            state.generation &+= 1
+            state.entries.removeAll()
+        }
+    }
+}
