@@ -25,7 +25,7 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             settings = try config.map(ConfigLoader.load(path:)) ?? GangwayConfig()
         } catch {
-            throw CleanExit.message("gangway: \(error)")
+            throw CommandFailure("\(error)")
         }
         if let listen {
             guard let address = ListenAddress.parse(listen) else {
@@ -33,17 +33,13 @@ struct ServeCommand: AsyncParsableCommand {
             }
             settings.listen = address
         }
-        guard settings.listen.isLoopback else {
-            throw CleanExit.message(
-                "gangway: refusing to listen on \(settings.listen): this build has no authentication yet, so only loopback addresses (127.0.0.1, ::1, localhost) are allowed"
-            )
-        }
+        let store = try await IdentitySetup.open(config: settings, logger: logger)
 
         var extraServices: [any Service] = []
         var demoModelPort: Int?
         if demo {
             guard settings.endpoints.allSatisfy({ $0.name.lowercased() != "demo" }) else {
-                throw CleanExit.message("gangway: --demo adds an endpoint named 'demo', but the config already has one")
+                throw CommandFailure("--demo adds an endpoint named 'demo', but the config already has one")
             }
             let port = try await FreePort.pick(host: "127.0.0.1")
             let mock = MockModel.makeApplication(
@@ -56,7 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
                     name: "demo", settings: settings.endpointDefaults, backend: .model(ModelConfig(instances: [instance]))))
         }
 
-        let app = GangwayApplication.build(config: settings, logger: logger, extraServices: extraServices) {
+        let app = GangwayApplication.build(config: settings, store: store, logger: logger, extraServices: extraServices) {
             [settings, demoModelPort] port in
             let base = "http://\(settings.listen.host.contains(":") ? "[\(settings.listen.host)]" : settings.listen.host):\(port)"
             announce("Gangway listening on \(base)")
@@ -64,36 +60,44 @@ struct ServeCommand: AsyncParsableCommand {
                 announce("  endpoint \(endpoint.name): \(base)/endpoints/\(endpoint.name)/openai/v1")
             }
             if let demoModelPort {
-                announce(DemoInstructions.text(base: base, modelPort: demoModelPort))
+                announce(
+                    DemoInstructions.text(
+                        base: base, modelPort: demoModelPort, credentials: IdentitySetup.credentialsPath(settings)))
             }
         }
         do {
             try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
         } catch {
-            throw CleanExit.message("gangway: \(error)")
+            throw CommandFailure("\(error)")
         }
     }
 }
 
 enum DemoInstructions {
-    static func text(base: String, modelPort: Int) -> String {
+    static func text(base: String, modelPort: Int, credentials: String) -> String {
         """
 
         Demo: a built-in mock model (port \(modelPort)) is serving behind the endpoint 'demo'.
+        Callers need a bearer token; make one from the admin credentials (valid 1 hour):
+
+          export AWS_SHARED_CREDENTIALS_FILE=\(credentials) AWS_PROFILE=gangway
+          TOKEN=$(gangway token --expires 1h)
+
         Try it with curl:
 
           curl -s \(base)/endpoints/demo/openai/v1/chat/completions \\
-            -H 'Content-Type: application/json' \\
+            -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
             -d '{"model":"","messages":[{"role":"user","content":"Hello!"}]}'
 
           curl -sN \(base)/endpoints/demo/openai/v1/chat/completions \\
-            -H 'Content-Type: application/json' \\
+            -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
             -d '{"model":"","stream":true,"messages":[{"role":"user","content":"Hello!"}]}'
 
         Or with the OpenAI Python SDK (pip install openai):
 
+          import os
           from openai import OpenAI
-          client = OpenAI(base_url="\(base)/endpoints/demo/openai/v1", api_key="unused")
+          client = OpenAI(base_url="\(base)/endpoints/demo/openai/v1", api_key=os.environ["TOKEN"])
           reply = client.chat.completions.create(model="", messages=[{"role": "user", "content": "Hello!"}])
           print(reply.choices[0].message.content)
 

@@ -54,7 +54,7 @@ struct ErrorTests {
         let gangway = try await GangwayInstance.start(try singleModelConfig(["demo": [mock]], extra: "max_body_bytes: 2048"))
         defer { Task { await gangway.server.stop(); await mock.server.stop() } }
 
-        let reply = try await HTTPTestClient.send(
+        let reply = try await gangway.send(
             .init(rawValue: testCase.method), gangway.baseURL + testCase.path, body: testCase.body.map { Array($0.utf8) })
         #expect(reply.status == testCase.status)
         #expect(reply.headers.first(name: "content-type") == "application/json")
@@ -71,7 +71,7 @@ struct ErrorTests {
         let gangway = try await GangwayInstance.start(
             try singleModelConfig(["demo": [mock]], extra: "timeouts: { first_byte: 300ms }"))
         defer { Task { await gangway.server.stop(); await mock.server.stop() } }
-        let reply = try await HTTPTestClient.post(
+        let reply = try await gangway.post(
             gangway.openAIBase(endpoint: "demo") + "/chat/completions", json: chatBody, headers: [("x-mock-delay-ms", "3000")])
         #expect(reply.status == 504)
         #expect(reply.text.contains("time to first byte"))
@@ -84,7 +84,7 @@ struct ErrorTests {
             try singleModelConfig(["demo": [mock]], extra: "timeouts: { idle: 300ms }"))
         defer { Task { await gangway.server.stop(); await mock.server.stop() } }
         let body = #"{"model":"","stream":true,"max_tokens":5,"messages":[{"role":"user","content":"hi"}]}"#
-        let reply = try await HTTPTestClient.post(
+        let reply = try await gangway.post(
             gangway.openAIBase(endpoint: "demo") + "/chat/completions", json: body, headers: [("x-mock-chunk-delay-ms", "2000")])
         #expect(reply.status == 200)
         let events = sseData(reply.text)
@@ -103,7 +103,7 @@ struct ErrorTests {
             yaml: "health_check: { interval: 1h }\nendpoints: [{ name: demo, instances: [\"http://127.0.0.1:\(port)\"] }]")
         let gangway = try await GangwayInstance.start(config)
         defer { Task { await gangway.server.stop(); try? await closer.close() } }
-        let reply = try await HTTPTestClient.post(gangway.openAIBase(endpoint: "demo") + "/chat/completions", json: chatBody)
+        let reply = try await gangway.post(gangway.openAIBase(endpoint: "demo") + "/chat/completions", json: chatBody)
         #expect(reply.status == 502)
         #expect(reply.text.contains("instance_unreachable"))
     }
@@ -116,9 +116,9 @@ struct ErrorTests {
         defer { Task { await gangway.server.stop() } }
         await mock.server.stop()
         let url = gangway.openAIBase(endpoint: "demo") + "/chat/completions"
-        let first = try await HTTPTestClient.post(url, json: chatBody)
+        let first = try await gangway.post(url, json: chatBody)
         #expect(first.status == 502)
-        let second = try await HTTPTestClient.post(url, json: chatBody)
+        let second = try await gangway.post(url, json: chatBody)
         #expect(second.status == 503)
     }
 }

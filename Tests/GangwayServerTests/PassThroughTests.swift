@@ -24,7 +24,7 @@ struct PassThroughTests {
 
         let direct = try await HTTPTestClient.post("\(mock.url)/v1/chat/completions", json: body)
         let directReceived = mock.stats.lastRequestBody
-        let proxied = try await HTTPTestClient.post(gangway.openAIBase(endpoint: "demo") + "/chat/completions", json: body)
+        let proxied = try await gangway.post(gangway.openAIBase(endpoint: "demo") + "/chat/completions", json: body)
         let proxiedReceived = mock.stats.lastRequestBody
 
         #expect(directReceived == Array(body.utf8))
@@ -42,7 +42,7 @@ struct PassThroughTests {
 
         let headers = [("x-mock-status", "429"), ("x-mock-retry-after", "7")]
         let direct = try await HTTPTestClient.post("\(mock.url)/v1/chat/completions", json: chatBody, headers: headers)
-        let proxied = try await HTTPTestClient.post(
+        let proxied = try await gangway.post(
             gangway.openAIBase(endpoint: "demo") + "/chat/completions", json: chatBody, headers: headers)
         #expect(direct.status == 429)
         #expect(proxied.status == 429)
@@ -63,6 +63,7 @@ struct PassThroughTests {
         var request = HTTPClientRequest(url: gangway.openAIBase(endpoint: "demo") + "/chat/completions")
         request.method = .POST
         request.headers.add(name: "content-type", value: "application/json")
+        request.headers.add(name: "authorization", value: "Bearer " + gangway.bearerToken())
         request.headers.add(name: "x-mock-chunk-delay-ms", value: "150")
         request.body = .bytes(ByteBuffer(string: body))
         let started = ContinuousClock.now
@@ -94,6 +95,7 @@ struct PassThroughTests {
         defer { Task { try? await client.shutdown() } }
         var request = HTTPClientRequest(url: gangway.openAIBase(endpoint: "demo") + "/chat/completions")
         request.method = .POST
+        request.headers.add(name: "authorization", value: "Bearer " + gangway.bearerToken())
         request.headers.add(name: "x-mock-chunk-delay-ms", value: "200")
         request.body = .bytes(ByteBuffer(string: body))
         let reader = Task {
@@ -118,14 +120,14 @@ struct PassThroughTests {
         defer { Task { await gangway.server.stop(); await mock.server.stop() } }
         let base = gangway.openAIBase(endpoint: "demo")
 
-        let models = try await HTTPTestClient.send(.GET, base + "/models")
+        let models = try await gangway.send(.GET, base + "/models")
         #expect(models.status == 200)
         #expect(models.text.contains(#""id":"tiny-llama""#))
-        let embeddings = try await HTTPTestClient.post(base + "/embeddings", json: #"{"model":"","input":"hello"}"#)
+        let embeddings = try await gangway.post(base + "/embeddings", json: #"{"model":"","input":"hello"}"#)
         let directEmbeddings = try await HTTPTestClient.post("\(mock.url)/v1/embeddings", json: #"{"model":"","input":"hello"}"#)
         #expect(embeddings.status == 200)
         #expect(embeddings.body == directEmbeddings.body)
-        let completions = try await HTTPTestClient.post(base + "/completions", json: #"{"model":"","prompt":"Say"}"#)
+        let completions = try await gangway.post(base + "/completions", json: #"{"model":"","prompt":"Say"}"#)
         #expect(completions.status == 200)
         #expect(completions.text.contains("text_completion"))
     }

@@ -25,23 +25,23 @@ struct RoutingTests {
         try await Task.sleep(for: .milliseconds(500))
         second.stats.reset()
         for _ in 0..<10 {
-            let reply = try await HTTPTestClient.post(url, json: chatBody)
+            let reply = try await gangway.post(url, json: chatBody)
             #expect(reply.status == 200)
         }
         #expect(second.stats.requests == 10)
 
         await second.server.stop()
         try await Task.sleep(for: .milliseconds(500))
-        let down = try await HTTPTestClient.post(url, json: chatBody)
+        let down = try await gangway.post(url, json: chatBody)
         #expect(down.status == 503)
         let error = try down.json()["error"] as? [String: Any]
         #expect(error?["code"] as? String == "no_healthy_instance")
         #expect((error?["message"] as? String)?.contains("endpoint demo") == true)
 
         try await first.server.start()
-        #expect(await eventually { (try? await HTTPTestClient.post(url, json: chatBody).status) == 200 })
+        #expect(await eventually { (try? await gangway.post(url, json: chatBody).status) == 200 })
         first.stats.reset()
-        let back = try await HTTPTestClient.post(url, json: chatBody)
+        let back = try await gangway.post(url, json: chatBody)
         #expect(back.status == 200)
         #expect(first.stats.requests == 1)
     }
@@ -60,7 +60,7 @@ struct RoutingTests {
 
         alive.stats.reset()
         for _ in 0..<8 {
-            let reply = try await HTTPTestClient.post(gangway.openAIBase(endpoint: "demo") + "/chat/completions", json: chatBody)
+            let reply = try await gangway.post(gangway.openAIBase(endpoint: "demo") + "/chat/completions", json: chatBody)
             #expect(reply.status == 200)
         }
         #expect(alive.stats.requests == 8)
@@ -76,14 +76,14 @@ struct RoutingTests {
 
         // One slow request occupies one instance...
         let slow = Task {
-            try await HTTPTestClient.post(url, json: chatBody, headers: [("x-mock-delay-ms", "1500")])
+            try await gangway.post(url, json: chatBody, headers: [("x-mock-delay-ms", "1500")])
         }
         #expect(await eventually { first.stats.requests + second.stats.requests == 1 })
         let busy = first.stats.requests == 1 ? first : second
         let idle = first.stats.requests == 1 ? second : first
         // ...so every request meanwhile goes to the other one.
         for _ in 0..<6 {
-            let reply = try await HTTPTestClient.post(url, json: chatBody)
+            let reply = try await gangway.post(url, json: chatBody)
             #expect(reply.status == 200)
         }
         #expect(busy.stats.requests == 1)
@@ -108,17 +108,17 @@ struct RoutingTests {
         let gangway = try await GangwayInstance.start(config)
         defer { Task { await gangway.server.stop(); await general.server.stop(); await summarizer.server.stop() } }
 
-        let toGeneral = try await HTTPTestClient.send(.GET, gangway.openAIBase(endpoint: "shared", component: "general") + "/models")
-        let toSummarizer = try await HTTPTestClient.send(
+        let toGeneral = try await gangway.send(.GET, gangway.openAIBase(endpoint: "shared", component: "general") + "/models")
+        let toSummarizer = try await gangway.send(
             .GET, gangway.openAIBase(endpoint: "SHARED", component: "summarizer") + "/models")
         #expect(toGeneral.text.contains("general-model"))
         #expect(toSummarizer.text.contains("summarizer-model"))
 
-        let unknown = try await HTTPTestClient.post(
+        let unknown = try await gangway.post(
             gangway.openAIBase(endpoint: "shared", component: "nope") + "/chat/completions", json: chatBody)
         #expect(unknown.status == 400)
         #expect(unknown.text.contains("Inference Component nope"))
-        let noComponent = try await HTTPTestClient.post(gangway.openAIBase(endpoint: "shared") + "/chat/completions", json: chatBody)
+        let noComponent = try await gangway.post(gangway.openAIBase(endpoint: "shared") + "/chat/completions", json: chatBody)
         #expect(noComponent.status == 400)
         #expect(noComponent.text.contains("hosts inference components"))
     }

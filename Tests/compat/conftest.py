@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -21,7 +22,7 @@ import pytest
 
 from servers import ManagedProcess, free_port, gangway_binary, start_gangway, start_llama_server, start_mock_model
 
-API_KEY = "unused"  # Gangway has no authentication yet; the openai client insists on a key.
+API_KEY = "unused"  # model servers reached directly ignore it; the openai client insists on a key.
 CLIENT_TIMEOUT = 30.0
 
 
@@ -32,6 +33,7 @@ class Door:
     root: str
     endpoint: str
     component: str | None = None
+    api_key: str = API_KEY
 
     @property
     def openai_base(self) -> str:
@@ -40,22 +42,26 @@ class Door:
             path += f"/inference-components/{self.component}"
         return f"{self.root}{path}/openai/v1"
 
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"authorization": f"Bearer {self.api_key}"}
+
     def client(self, **options) -> openai.OpenAI:
-        return openai_client(self.openai_base, **options)
+        return openai_client(self.openai_base, api_key=self.api_key, **options)
 
     def async_client(self, **options) -> openai.AsyncOpenAI:
-        return async_openai_client(self.openai_base, **options)
+        return async_openai_client(self.openai_base, api_key=self.api_key, **options)
 
 
-def openai_client(base_url: str, **options) -> openai.OpenAI:
+def openai_client(base_url: str, api_key: str = API_KEY, **options) -> openai.OpenAI:
     # No retries: a retry would hide which attempt failed and double requests to the mock.
     options = {"max_retries": 0, "timeout": CLIENT_TIMEOUT, **options}
-    return openai.OpenAI(base_url=base_url, api_key=API_KEY, **options)
+    return openai.OpenAI(base_url=base_url, api_key=api_key, **options)
 
 
-def async_openai_client(base_url: str, **options) -> openai.AsyncOpenAI:
+def async_openai_client(base_url: str, api_key: str = API_KEY, **options) -> openai.AsyncOpenAI:
     options = {"max_retries": 0, "timeout": CLIENT_TIMEOUT, **options}
-    return openai.AsyncOpenAI(base_url=base_url, api_key=API_KEY, **options)
+    return openai.AsyncOpenAI(base_url=base_url, api_key=api_key, **options)
 
 
 @dataclass(frozen=True)
@@ -89,13 +95,34 @@ class Instance:
 @dataclass(frozen=True)
 class Gangway:
     process: ManagedProcess
+    data_dir: Path
 
     @property
     def root(self) -> str:
         return self.process.base_url
 
-    def door(self, endpoint: str, component: str | None = None) -> Door:
-        return Door(self.root, endpoint, component)
+    @property
+    def credentials_file(self) -> Path:
+        """Written by Gangway on first start: the admin user's key, profile `gangway`."""
+        return self.data_dir / "credentials"
+
+    def token(self, expires: str = "1h") -> str:
+        """A bearer token for the admin user, made by `gangway token` from the credentials file."""
+        return admin_token(self.credentials_file, expires)
+
+    def door(self, endpoint: str, component: str | None = None, api_key: str | None = None) -> Door:
+        return Door(self.root, endpoint, component, api_key or self.token())
+
+
+def admin_token(credentials_file: Path, expires: str = "1h") -> str:
+    env = {**os.environ, "AWS_SHARED_CREDENTIALS_FILE": str(credentials_file), "AWS_PROFILE": "gangway"}
+    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        env.pop(key, None)
+    result = subprocess.run(
+        [str(gangway_binary()), "token", "--expires", expires], env=env, capture_output=True, text=True, timeout=30
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
 
 
 # The mock instances each report their own model name, so a test can tell which one answered.
@@ -150,7 +177,7 @@ def gangway(mocks: dict[str, Instance], log_dir: Path) -> Iterator[Gangway]:
     ]
     process = start_gangway(log_dir, "gangway", endpoints)
     try:
-        server = Gangway(process)
+        server = Gangway(process, log_dir / "gangway-data")
         for door in (server.door("single"), server.door("hosting", "general"), server.door("hosting", "summarizer")):
             _wait_until_routable(door, process)
         yield server
@@ -194,7 +221,7 @@ def llama_gangway(gangway_bin: Path, llama_instance: Instance, log_dir: Path) ->
     ]
     process = start_gangway(log_dir, "gangway-llama", endpoints)
     try:
-        server = Gangway(process)
+        server = Gangway(process, log_dir / "gangway-llama-data")
         for door in (server.door("llama"), server.door("llama-hosting", "tiny")):
             _wait_until_routable(door, process)
         yield server
@@ -212,7 +239,7 @@ def _wait_until_routable(door: Door, process: ManagedProcess, timeout: float = 3
     last = ""
     while time.monotonic() < deadline:
         try:
-            response = httpx.get(f"{door.openai_base}/models", timeout=5)
+            response = httpx.get(f"{door.openai_base}/models", headers=door.headers, timeout=5)
             if response.status_code == 200:
                 return
             last = f"{response.status_code} {response.text[:200]}"

@@ -45,10 +45,11 @@ def test_unknown_door_is_a_bad_request_naming_it(gangway, door, name):
 
 
 def test_malformed_json_is_a_bad_request_with_an_envelope(gangway):
+    door = gangway.door("single")
     response = httpx.post(
-        f"{gangway.door('single').openai_base}/chat/completions",
+        f"{door.openai_base}/chat/completions",
         content=b'{"model": "", "messages": [',
-        headers={"content-type": "application/json"},
+        headers={"content-type": "application/json", **door.headers},
         timeout=30,
     )
     assert response.status_code == 400

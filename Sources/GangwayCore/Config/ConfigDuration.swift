@@ -1,6 +1,6 @@
 /// Parses durations written the way operators write them: `250ms`, `5s`, `15m`, `1h`, `1h30m`,
 /// or a bare number of seconds.
-enum ConfigDuration {
+public enum ConfigDuration {
     static func parse(_ node: ConfigNode) -> Duration? {
         switch node {
         case .int(let seconds) where seconds >= 0:
@@ -14,7 +14,7 @@ enum ConfigDuration {
         }
     }
 
-    static func parse(_ text: String) -> Duration? {
+    public static func parse(_ text: String) -> Duration? {
         let trimmed = text.trimmingWhitespace()
         guard !trimmed.isEmpty else { return nil }
         if let seconds = Double(trimmed), seconds >= 0, seconds.isFinite {

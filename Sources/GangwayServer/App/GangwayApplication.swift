@@ -1,4 +1,5 @@
 public import GangwayCore
+public import GangwayStore
 public import Hummingbird
 import HTTPTypes
 public import Logging
@@ -10,6 +11,7 @@ public import ServiceLifecycle
 public enum GangwayApplication {
     public static func build(
         config: GangwayConfig,
+        store: any IdentityStore,
         logger: Logger,
         extraServices: [any Service] = [],
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
@@ -19,7 +21,13 @@ public enum GangwayApplication {
         connectTimeouts.insert(config.endpointDefaults.timeouts.connect)
         let clients = UpstreamClients(connectTimeouts: connectTimeouts)
         let healthClient = UpstreamClient(connectTimeout: config.endpointDefaults.healthCheck.timeout)
-        let proxy = OpenAIProxy(registry: registry, clients: clients)
+        let authenticator = Authenticator(store: store, region: config.region)
+        let authorizer = Authorizer()
+        let runtimeGuard = RuntimeGuard(
+            authenticator: authenticator, authorizer: authorizer, account: config.account, region: config.region)
+        let proxy = OpenAIProxy(
+            registry: registry, clients: clients, runtimeGuard: runtimeGuard,
+            defaultMaxBodyBytes: config.endpointDefaults.maxBodyBytes)
 
         let router = Router(context: GangwayRequestContext.self)
         router.add(middleware: ErrorMiddleware())
@@ -35,7 +43,13 @@ public enum GangwayApplication {
         }
 
         let services: [any Service] =
-            [ShutdownAction { await clients.shutdown(); try? await healthClient.shutdown() }]
+            [
+                ShutdownAction {
+                    await clients.shutdown()
+                    try? await healthClient.shutdown()
+                    try? await store.close()
+                }
+            ]
             + [HealthChecker(registry: registry, client: healthClient, logger: logger)] + extraServices
         return Application(
             router: router,

@@ -6,8 +6,12 @@ import Logging
 public struct GangwayRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
 
+    /// The client's IP address, for logs and the `aws:SourceIp` condition key.
+    public let remoteAddress: String?
+
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// Bodies are collected by the proxy itself against each endpoint's own limit.

@@ -97,6 +97,27 @@ extension GatewayError {
             message: "The model instance for \(target) did not answer in time (\(phase)).")
     }
 
+    static func unauthenticated(_ error: AuthenticationError) -> GatewayError {
+        let code: String =
+            switch error.kind {
+            case .missing: "missing_credentials"
+            case .expiredToken: "token_expired"
+            case .tokenNotYetValid: "token_not_yet_valid"
+            case .requestExpired: "request_expired"
+            case .incompleteSignature, .signatureDoesNotMatch: "invalid_signature"
+            case .invalidToken, .unknownAccessKey, .inactiveAccessKey: "invalid_token"
+            }
+        return GatewayError(
+            status: .unauthorized, type: "authentication_error", code: code, message: error.publicMessage,
+            headers: [.wwwAuthenticate: "Bearer"])
+    }
+
+    static func accessDenied(principal: String, action: String, resource: String) -> GatewayError {
+        GatewayError(
+            status: .forbidden, type: "permission_error", code: "access_denied",
+            message: "User: \(principal) is not authorized to perform: \(action) on resource: \(resource)")
+    }
+
     static let internalFailure = GatewayError(
         status: .internalServerError, type: "internal_error", code: "internal_error",
         message: "Gangway failed to process the request. The failure was logged.")

@@ -11,25 +11,21 @@ import NIOHTTP1
 struct OpenAIProxy: Sendable {
     let registry: EndpointRegistry
     let clients: UpstreamClients
+    let runtimeGuard: RuntimeGuard
+    let defaultMaxBodyBytes: Int
 
     func handle(_ request: Request, context: GangwayRequestContext) async throws -> Response {
         let endpointName = context.parameters.get("endpoint") ?? ""
         let componentName = context.parameters.get("component")
         let subpath = context.parameters.getCatchAll()
-        let pool = try registry.pool(endpoint: endpointName[...], component: componentName?[...])
-        let decision = OpenAIRoute.classify(method: request.method.rawValue, subpath: subpath)
-        let hasJSONBody: Bool
-        switch decision {
-        case .notFound:
-            throw GatewayError.pathNotFound(request.uri.path)
-        case .methodNotAllowed(let allowed):
-            throw GatewayError.methodNotAllowed(request.method.rawValue, allowed: allowed)
-        case .forward(let jsonBody):
-            hasJSONBody = jsonBody
+        // Resolved now for its body limit; an unknown name is reported only after the caller
+        // proved who they are and may invoke it, so strangers learn nothing about endpoints.
+        let resolved = Result { () throws(GatewayError) in
+            try registry.pool(endpoint: endpointName[...], component: componentName?[...])
         }
 
         var request = request
-        let limit = pool.settings.maxBodyBytes
+        let limit = (try? resolved.get())?.settings.maxBodyBytes ?? defaultMaxBodyBytes
         // A declared length over the limit is refused before reading a byte of the body.
         if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit {
             throw GatewayError.bodyTooLarge(limit: limit)
@@ -41,6 +37,21 @@ struct OpenAIProxy: Sendable {
             throw GatewayError.bodyTooLarge(limit: limit)
         } catch is NIOTooManyBytesError {
             throw GatewayError.bodyTooLarge(limit: limit)
+        }
+
+        _ = try await runtimeGuard.admit(
+            request, body: body, endpoint: endpointName, component: componentName, context: context)
+        let pool = try resolved.get()
+
+        let decision = OpenAIRoute.classify(method: request.method.rawValue, subpath: subpath)
+        let hasJSONBody: Bool
+        switch decision {
+        case .notFound:
+            throw GatewayError.pathNotFound(request.uri.path)
+        case .methodNotAllowed(let allowed):
+            throw GatewayError.methodNotAllowed(request.method.rawValue, allowed: allowed)
+        case .forward(let jsonBody):
+            hasJSONBody = jsonBody
         }
         var wantsStream = false
         if hasJSONBody {

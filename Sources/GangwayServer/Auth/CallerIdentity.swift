@@ -1,0 +1,51 @@
+public import Foundation
+public import GangwayStore
+
+/// Who made a request, once authentication succeeded: what handlers and the policy engine use.
+public struct CallerIdentity: Sendable {
+    public enum Method: String, Sendable {
+        case bearerToken = "bearer"
+        case sigV4Header = "sigv4"
+    }
+
+    public let user: IAMUser
+    public let accessKeyID: String
+    public let policies: [UserPolicy]
+    public let method: Method
+    /// When the credential was issued: the token's `X-Amz-Date`, or the request's signing time.
+    public let issuedAt: Date
+}
+
+/// Why authentication failed. `publicMessage` is safe for the client; `logReason` says
+/// exactly why for the server log and never holds a token, signature or secret.
+public struct AuthenticationError: Error, Sendable, CustomStringConvertible {
+    public enum Kind: Sendable {
+        case missing
+        case invalidToken
+        case expiredToken
+        case tokenNotYetValid
+        case incompleteSignature
+        case signatureDoesNotMatch
+        case requestExpired
+        case unknownAccessKey
+        case inactiveAccessKey
+    }
+
+    public let kind: Kind
+    public let publicMessage: String
+    public let logReason: String
+
+    public var description: String { logReason }
+
+    /// The AWS error code for the Query and SageMaker APIs.
+    public var awsCode: String {
+        switch kind {
+        case .missing: "MissingAuthenticationToken"
+        case .invalidToken, .expiredToken, .tokenNotYetValid: "InvalidClientTokenId"
+        case .incompleteSignature: "IncompleteSignature"
+        case .signatureDoesNotMatch: "SignatureDoesNotMatch"
+        case .requestExpired: "RequestExpired"
+        case .unknownAccessKey, .inactiveAccessKey: "InvalidClientTokenId"
+        }
+    }
+}
