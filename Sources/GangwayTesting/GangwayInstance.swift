@@ -40,7 +40,9 @@ public struct GangwayInstance: Sendable {
     }
 
     /// Starts Gangway on a free loopback port with the given configuration.
-    public static func start(_ config: GangwayConfig, logLevel: Logger.Level = .warning) async throws -> GangwayInstance {
+    public static func start(
+        _ config: GangwayConfig, logLevel: Logger.Level = .warning, logCapture: LogCapture? = nil
+    ) async throws -> GangwayInstance {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gangway-test-\(UUID().uuidString)")
         let dataDirectory = DataDirectory(directory)
         try dataDirectory.create()
@@ -55,8 +57,8 @@ public struct GangwayInstance: Sendable {
         let server = RunningServer { port, onRunning in
             var config = config
             config.listen = ListenAddress(host: "127.0.0.1", port: port)
-            var logger = Logger(label: "gangway")
-            logger.logLevel = logLevel
+            var logger = logCapture?.logger(label: "gangway") ?? Logger(label: "gangway")
+            if logCapture == nil { logger.logLevel = logLevel }
             return GangwayApplication.build(config: config, store: store, logger: logger, onServerRunning: onRunning)
         }
         try await server.start()

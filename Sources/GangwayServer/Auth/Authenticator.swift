@@ -58,7 +58,7 @@ public final class Authenticator: Sendable {
                 publicMessage: "The request has no credentials: send 'Authorization: Bearer <token>' or sign it with SigV4.",
                 logReason: "no Authorization header")
         }
-        if acceptBearer, BearerToken.isBearerAuthorization(header) {
+        if acceptBearer, header.lowercased().hasPrefix("bearer") {
             return try await authenticateBearer(header, now: now)
         }
         if SigV4HeaderAuthentication.isSigV4Authorization(header) {

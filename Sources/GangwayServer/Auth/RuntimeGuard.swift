@@ -7,6 +7,16 @@ import NIOCore
 /// Authentication and authorization for the runtime paths: who is calling, and may they
 /// invoke this endpoint (and component).
 struct RuntimeGuard: Sendable {
+    /// The request's headers as the client sent them. HTTP/1 `Host` travels as the
+    /// `:authority` pseudo-header in HTTPTypes, so it is put back for SigV4.
+    static func signableHeaders(_ request: Request) -> [(name: String, value: String)] {
+        var headers = request.headers.map { (name: $0.name.rawName, value: $0.value) }
+        if let authority = request.head.authority {
+            headers.append((name: "host", value: authority))
+        }
+        return headers
+    }
+
     let authenticator: Authenticator
     let authorizer: Authorizer
     let account: String
@@ -23,7 +33,7 @@ struct RuntimeGuard: Sendable {
             caller = try await authenticator.authenticate(
                 AuthenticationRequest(
                     method: request.method.rawValue, rawPath: request.uri.path, rawQuery: request.uri.query ?? "",
-                    headers: request.headers.map { ($0.name.rawName, $0.value) },
+                    headers: Self.signableHeaders(request),
                     body: Array(body.readableBytesView)),
                 service: "sagemaker", now: now)
         } catch {
