@@ -46,6 +46,7 @@ let package = Package(
             name: "GangwayMockModel",
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
@@ -95,6 +96,12 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        .executableTarget(
+            name: "gangway-bench",
+            dependencies: ["GangwayCore", "GangwayServer", "GangwayStore"],
+            path: "Benchmarks/GangwayBench",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "GangwayMockModelTests",
             dependencies: [
@@ -102,6 +109,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),
@@ -111,7 +119,7 @@ let package = Package(
         .testTarget(
             name: "GangwayServerTests",
             dependencies: [
-                "GangwayServer", "GangwayTesting", "GangwayMockModel", "GangwayCore",
+                "GangwayServer", "GangwayTesting", "GangwayMockModel", "GangwayCore", "GangwayStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,3 +1,4 @@
+import Foundation
 public import GangwayCore
 public import GangwayStore
 public import Hummingbird
@@ -29,6 +30,14 @@ public enum GangwayApplication {
             registry: registry, clients: clients, runtimeGuard: runtimeGuard,
             defaultMaxBodyBytes: config.endpointDefaults.maxBodyBytes)
 
+        let admin = AdminRoutes(
+            api: QueryAPI(
+                store: store, account: config.account, requestID: { UUID().uuidString.lowercased() },
+                reportFailure: { requestID, action, error in
+                    logger.error("admin action failed", metadata: ["requestId": "\(requestID)", "action": "\(action)", "error": "\(error)"])
+                }),
+            authenticator: authenticator, authorizer: authorizer, account: config.account)
+
         let router = Router(context: GangwayRequestContext.self)
         router.add(middleware: ErrorMiddleware())
         router.get("/ping") { _, _ in
@@ -36,6 +45,7 @@ public enum GangwayApplication {
                 status: .ok, headers: [.contentType: "application/json"],
                 body: .init(byteBuffer: ByteBuffer(string: #"{"status":"healthy"}"#)))
         }
+        router.post("/", use: admin.handle)
         let methods: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete]
         for method in methods {
             router.on("/endpoints/:endpoint/openai/v1/**", method: method, use: proxy.handle)
