@@ -1,6 +1,6 @@
 public import Foundation
 public import GangwayCore
-import GangwayServer
+public import GangwayServer
 public import GangwayStore
 import Hummingbird
 public import Logging
@@ -41,7 +41,8 @@ public struct GangwayInstance: Sendable {
 
     /// Starts Gangway on a free loopback port with the given configuration.
     public static func start(
-        _ config: GangwayConfig, logLevel: Logger.Level = .warning, logCapture: LogCapture? = nil
+        _ config: GangwayConfig, logLevel: Logger.Level = .warning, logCapture: LogCapture? = nil,
+        accessLog: AccessLog = .disabled
     ) async throws -> GangwayInstance {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gangway-test-\(UUID().uuidString)")
         let dataDirectory = DataDirectory(directory)
@@ -59,7 +60,8 @@ public struct GangwayInstance: Sendable {
             config.listen = ListenAddress(host: "127.0.0.1", port: port)
             var logger = logCapture?.logger(label: "gangway") ?? Logger(label: "gangway")
             if logCapture == nil { logger.logLevel = logLevel }
-            return GangwayApplication.build(config: config, store: store, logger: logger, onServerRunning: onRunning)
+            return GangwayApplication.build(
+                config: config, store: store, logger: logger, accessLog: accessLog, onServerRunning: onRunning)
         }
         try await server.start()
         return GangwayInstance(server: server, config: config, store: store, dataDirectory: directory, adminKey: adminKey)

@@ -5,6 +5,6 @@ struct Gangway: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gangway",
         abstract: "A self-hosted, OpenAI-compatible front door for private LLM inference.",
-        subcommands: [ServeCommand.self, TokenCommand.self, MockModelCommand.self]
+        subcommands: [ServeCommand.self, TokenCommand.self, EndpointsCommand.self, MockModelCommand.self]
     )
 }

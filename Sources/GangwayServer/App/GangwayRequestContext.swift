@@ -6,6 +6,9 @@ import Logging
 public struct GangwayRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
 
+    /// What this request did, for the access log; set by the observability middleware.
+    public var record: RequestRecord?
+
     /// The client's IP address, for logs and the `aws:SourceIp` condition key.
     public let remoteAddress: String?
 

@@ -35,11 +35,23 @@ struct RelayOutcome: Sendable {
 /// Copies an instance's response body to the client chunk by chunk as it arrives, enforcing
 /// the idle gap and total deadline with one watchdog task per response.
 enum ResponseRelay {
+    /// Relays without observing chunks.
     static func relay(
         _ body: HTTPClientResponse.Body,
         to writer: inout any ResponseBodyWriter,
         idleTimeout: Duration,
         deadline: ContinuousClock.Instant
+    ) async throws -> RelayOutcome {
+        var observer = RelayObserver(metrics: nil, start: .now)
+        return try await relay(body, to: &writer, idleTimeout: idleTimeout, deadline: deadline, observer: &observer)
+    }
+
+    static func relay(
+        _ body: HTTPClientResponse.Body,
+        to writer: inout any ResponseBodyWriter,
+        idleTimeout: Duration,
+        deadline: ContinuousClock.Instant,
+        observer: inout RelayObserver
     ) async throws -> RelayOutcome {
         let handoff = ChunkHandoff()
         let lastActivity = ActivityClock()
@@ -79,6 +91,7 @@ enum ResponseRelay {
                     outcome.bytes += chunk.readableBytes
                     outcome.chunks += 1
                     try await writer.write(chunk)
+                    observer.chunkWritten(chunk)
                 }
             } catch let failure as RelayFailure {
                 outcome.failure = failure

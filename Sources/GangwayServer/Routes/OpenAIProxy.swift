@@ -12,6 +12,7 @@ struct OpenAIProxy: Sendable {
     let registry: EndpointRegistry
     let clients: UpstreamClients
     let runtimeGuard: RuntimeGuard
+    let metrics: GatewayMetrics
     let defaultMaxBodyBytes: Int
 
     func handle(_ request: Request, context: GangwayRequestContext) async throws -> Response {
@@ -23,26 +24,59 @@ struct OpenAIProxy: Sendable {
         let resolved = Result { () throws(GatewayError) in
             try registry.pool(endpoint: endpointName[...], component: componentName?[...])
         }
+        let record = context.record
+        record?.update {
+            $0.endpoint = endpointName
+            $0.component = componentName
+        }
 
         var request = request
         let limit = (try? resolved.get())?.settings.maxBodyBytes ?? defaultMaxBodyBytes
+        let body = try await Self.collectBody(&request, limit: limit)
+        record?.update { $0.bytesIn = body.readableBytes }
+
+        let caller: CallerIdentity
+        do {
+            caller = try await runtimeGuard.admit(
+                request, body: body, endpoint: endpointName, component: componentName, context: context)
+        } catch let error as GatewayError {
+            metrics.authFailure(error.code == "access_denied" ? "access_denied" : error.authReason)
+            throw error
+        }
+        record?.update {
+            $0.principalARN = caller.user.arn
+            $0.accessKeyID = caller.accessKeyID
+        }
+        let pool = try resolved.get()
+        let meter = RequestMeter(metrics: metrics.pool(pool), start: record?.start ?? .now)
+        do {
+            return try await forward(request, body: body, subpath: subpath, pool: pool, meter: meter, context: context)
+        } catch let error as GatewayError {
+            meter.finish(
+                status: Int(error.status.code), modelLatency: nil,
+                modelFailed: [502, 504].contains(Int(error.status.code)))
+            throw error
+        }
+    }
+
+    static func collectBody(_ request: inout Request, limit: Int) async throws -> ByteBuffer {
         // A declared length over the limit is refused before reading a byte of the body.
         if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit {
             throw GatewayError.bodyTooLarge(limit: limit)
         }
-        let body: ByteBuffer
         do {
-            body = try await request.collectBody(upTo: limit)
+            return try await request.collectBody(upTo: limit)
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw GatewayError.bodyTooLarge(limit: limit)
         } catch is NIOTooManyBytesError {
             throw GatewayError.bodyTooLarge(limit: limit)
         }
+    }
 
-        _ = try await runtimeGuard.admit(
-            request, body: body, endpoint: endpointName, component: componentName, context: context)
-        let pool = try resolved.get()
-
+    private func forward(
+        _ request: Request, body: ByteBuffer, subpath: [Substring], pool: ModelPool, meter: RequestMeter,
+        context: GangwayRequestContext
+    ) async throws -> Response {
         let decision = OpenAIRoute.classify(method: request.method.rawValue, subpath: subpath)
         let hasJSONBody: Bool
         switch decision {
@@ -65,12 +99,22 @@ struct OpenAIProxy: Sendable {
         var path = "/v1/" + subpath.joined(separator: "/")
         if let query = request.uri.query, !query.isEmpty { path += "?" + query }
         let forwarded = ForwardedRequest(
-            method: request.method, path: path, headers: request.headers, body: hasJSONBody || body.readableBytes > 0 ? body : nil)
-        let start = ContinuousClock.now
-        let deadline = start + pool.settings.timeouts.total
+            method: request.method, path: path, headers: request.headers,
+            body: hasJSONBody || body.readableBytes > 0 ? body : nil)
+        let sentAt = ContinuousClock.now
+        let deadline = (context.record?.start ?? sentAt) + pool.settings.timeouts.total
         let exchange = try await clients.send(forwarded, to: pool, deadline: deadline, logger: context.logger)
+        let status = Int(exchange.response.status.code)
+        let record = context.record
+        record?.update {
+            $0.instance = exchange.lease.instance.url.description
+            $0.status = status
+            $0.timeToFirstByte = ContinuousClock.now - (record?.start ?? sentAt)
+        }
+        meter.metrics?.perInstance[exchange.lease.instance.index].increment()
 
-        let isEventStream = exchange.response.headers.first(name: "content-type")?.lowercased().hasPrefix("text/event-stream") ?? false
+        let isEventStream =
+            exchange.response.headers.first(name: "content-type")?.lowercased().hasPrefix("text/event-stream") ?? false
         let responseHeaders = HeaderForwarding.responseHeaders(exchange.response.headers)
         let contentLength = isEventStream ? nil : exchange.response.headers.first(name: "content-length").flatMap(Int.init)
         let idle = pool.settings.timeouts.idle
@@ -81,17 +125,32 @@ struct OpenAIProxy: Sendable {
         let streamRequested = wantsStream
         let bodyWriter = ResponseBody(contentLength: contentLength) { writer in
             defer { lease.release() }
+            var observer = RelayObserver(metrics: meter.metrics, start: record?.start ?? sentAt)
             let outcome: RelayOutcome
-            if isEventStream || streamRequested {
-                // A stream may run for minutes: a client that goes away must stop the instance's
-                // work at once, not at the next chunk.
-                outcome = try await originalRequest.body.consumeWithCancellationOnInboundClose { _ in
-                    try await ResponseRelay.relay(upstreamBody, to: &writer, idleTimeout: idle, deadline: deadline)
+            do {
+                if isEventStream || streamRequested {
+                    // A stream may run for minutes: a client that goes away must stop the
+                    // instance's work at once, not at the next chunk.
+                    outcome = try await originalRequest.body.consumeWithCancellationOnInboundClose { _ in
+                        try await ResponseRelay.relay(
+                            upstreamBody, to: &writer, idleTimeout: idle, deadline: deadline, observer: &observer)
+                    }
+                } else {
+                    outcome = try await ResponseRelay.relay(
+                        upstreamBody, to: &writer, idleTimeout: idle, deadline: deadline, observer: &observer)
                 }
-            } else {
-                outcome = try await ResponseRelay.relay(upstreamBody, to: &writer, idleTimeout: idle, deadline: deadline)
+            } catch {
+                observer.report(to: record, metrics: meter.metrics)
+                record?.update { $0.error = "client disconnected" }
+                meter.finish(status: status, modelLatency: ContinuousClock.now - sentAt, modelFailed: false)
+                throw error
             }
+            observer.report(to: record, metrics: meter.metrics)
+            meter.finish(
+                status: status, modelLatency: ContinuousClock.now - sentAt,
+                modelFailed: status >= 400 || outcome.failure != nil)
             if let failure = outcome.failure {
+                record?.update { $0.error = failure.code }
                 logger.warning(
                     "relay ended early",
                     metadata: ["target": "\(pool.target)", "reason": "\(failure)", "bytes": "\(outcome.bytes)"])
@@ -107,7 +166,45 @@ struct OpenAIProxy: Sendable {
             try await writer.finish(nil)
         }
         return Response(
-            status: HTTPResponse.Status(code: Int(exchange.response.status.code), reasonPhrase: exchange.response.status.reasonPhrase),
+            status: HTTPResponse.Status(code: status, reasonPhrase: exchange.response.status.reasonPhrase),
             headers: responseHeaders, body: bodyWriter)
+    }
+}
+
+/// Watches chunks after they are written: bytes, time to first token, gaps, token usage.
+struct RelayObserver {
+    let metrics: PoolMetrics?
+    let start: ContinuousClock.Instant
+    var bytes = 0
+    var firstChunkAt: ContinuousClock.Instant?
+    var lastChunkAt: ContinuousClock.Instant?
+    var usage = UsageScanner()
+
+    init(metrics: PoolMetrics?, start: ContinuousClock.Instant) {
+        self.metrics = metrics
+        self.start = start
+    }
+
+    mutating func chunkWritten(_ chunk: ByteBuffer) {
+        let now = ContinuousClock.now
+        bytes += chunk.readableBytes
+        if let last = lastChunkAt {
+            metrics?.chunkGap.record(Double((now - last).microseconds))
+        } else {
+            firstChunkAt = now
+            metrics?.timeToFirstToken.record(Double((now - start).microseconds))
+        }
+        lastChunkAt = now
+        chunk.withUnsafeReadableBytes { usage.scan($0) }
+    }
+
+    func report(to record: RequestRecord?, metrics: PoolMetrics?) {
+        record?.update {
+            $0.bytesOut = bytes
+            $0.promptTokens = usage.promptTokens
+            $0.completionTokens = usage.completionTokens
+        }
+        if let prompt = usage.promptTokens { metrics?.promptTokens.increment(by: Int64(prompt)) }
+        if let completion = usage.completionTokens { metrics?.completionTokens.increment(by: Int64(completion)) }
     }
 }

@@ -1,0 +1,97 @@
+import Foundation
+import GangwayCore
+import Synchronization
+
+/// Writes one JSON line per request to standard output, standard error or a file.
+public final class AccessLog: Sendable {
+    enum Destination {
+        case off
+        case handle(FileHandle)
+    }
+
+    private let destination: Mutex<Destination>
+
+    /// Writes nothing.
+    public static let disabled = AccessLog(destination: .off)
+
+    private init(destination: Destination) {
+        self.destination = Mutex(destination)
+    }
+
+    /// `stdout`, `stderr`, `off`, or a file path (appended to; created with mode 0640).
+    public init(setting: String) throws {
+        switch setting {
+        case "off": destination = Mutex(.off)
+        case "stdout": destination = Mutex(.handle(.standardOutput))
+        case "stderr": destination = Mutex(.handle(.standardError))
+        default:
+            if !FileManager.default.fileExists(atPath: setting) {
+                guard FileManager.default.createFile(atPath: setting, contents: nil, attributes: [.posixPermissions: 0o640])
+                else { throw AccessLogError(description: "cannot create access log \(setting)") }
+            }
+            guard let handle = FileHandle(forWritingAtPath: setting) else {
+                throw AccessLogError(description: "cannot open access log \(setting) for writing")
+            }
+            handle.seekToEndOfFile()
+            destination = Mutex(.handle(handle))
+        }
+    }
+
+    struct AccessLogError: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    func write(_ record: RequestRecord, method: String, path: String, client: String?, end: ContinuousClock.Instant) {
+        let enabled = destination.withLock { if case .off = $0 { false } else { true } }
+        guard enabled else { return }
+        let line = Self.line(record, method: method, path: path, client: client, end: end)
+        destination.withLock { destination in
+            if case .handle(let handle) = destination { handle.write(Data(line.utf8)) }
+        }
+    }
+
+    static func line(_ record: RequestRecord, method: String, path: String, client: String?, end: ContinuousClock.Instant) -> String {
+        let fields = record.snapshot
+        var json = "{"
+        func add(_ key: String, _ value: String?) {
+            guard let value else { return }
+            if json.count > 1 { json += "," }
+            json += "\"\(key)\":" + quoted(value)
+        }
+        func add(_ key: String, number: Int?) {
+            guard let number else { return }
+            if json.count > 1 { json += "," }
+            json += "\"\(key)\":\(number)"
+        }
+        add("time", ISO8601DateFormatter.string(from: record.wallClockStart, timeZone: .gmt, formatOptions: [.withInternetDateTime, .withFractionalSeconds]))
+        add("request_id", record.requestID)
+        add("method", method)
+        add("path", path)
+        add("status", number: fields.status)
+        add("principal", fields.principalARN)
+        add("access_key_id", fields.accessKeyID)
+        add("endpoint", fields.endpoint)
+        add("component", fields.component)
+        add("instance", fields.instance)
+        add("bytes_in", number: fields.bytesIn)
+        add("bytes_out", number: fields.bytesOut)
+        add("ttfb_us", number: fields.timeToFirstByte.map { Int($0.microseconds) })
+        add("total_us", number: Int((end - record.start).microseconds))
+        add("prompt_tokens", number: fields.promptTokens)
+        add("completion_tokens", number: fields.completionTokens)
+        add("error", fields.error)
+        add("client", client)
+        return json + "}\n"
+    }
+
+    static func quoted(_ text: String) -> String {
+        JSONString.quoted(text)
+    }
+}
+
+extension Duration {
+    var microseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000 + attoseconds / 1_000_000_000_000
+    }
+}

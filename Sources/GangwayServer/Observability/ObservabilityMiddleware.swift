@@ -1,0 +1,50 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// Gives every request an id (`x-amzn-RequestId` on the response, `requestId` in log lines)
+/// and a record, and writes the access-log line once the response has been fully written,
+/// streams included.
+struct ObservabilityMiddleware: RouterMiddleware {
+    typealias Context = GangwayRequestContext
+    let accessLog: AccessLog
+    static let requestIDHeader = HTTPField.Name("x-amzn-RequestId")!
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let record = RequestRecord(requestID: RequestID.make())
+        var context = context
+        context.record = record
+        context.logger[metadataKey: "requestId"] = .string(record.requestID)
+        if let length = request.headers[.contentLength].flatMap(Int.init) {
+            record.update { $0.bytesIn = length }
+        }
+        var response = try await next(request, context)
+        response.headers[Self.requestIDHeader] = record.requestID
+        let status = Int(response.status.code)
+        record.update { if $0.status == 0 { $0.status = status } }
+        let method = request.method.rawValue
+        let path = request.uri.path
+        let client = context.remoteAddress
+        let accessLog = self.accessLog
+        let body = response.body
+        response.body = ResponseBody(contentLength: body.contentLength) { writer in
+            do {
+                try await body.write(writer)
+            } catch {
+                record.update { $0.error = $0.error ?? "client write failed" }
+                accessLog.write(record, method: method, path: path, client: client, end: .now)
+                throw error
+            }
+            accessLog.write(record, method: method, path: path, client: client, end: .now)
+        }
+        return response
+    }
+}
+
+/// Request ids: 128 random bits as a UUID string, the shape AWS uses for `x-amzn-RequestId`.
+enum RequestID {
+    static func make() -> String {
+        UUID().uuidString.lowercased()
+    }
+}
