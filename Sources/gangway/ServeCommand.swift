@@ -52,7 +52,15 @@ struct ServeCommand: AsyncParsableCommand {
                     name: "demo", settings: settings.endpointDefaults, backend: .model(ModelConfig(instances: [instance]))))
         }
 
-        let app = GangwayApplication.build(config: settings, store: store, logger: logger, extraServices: extraServices) {
+        let accessLog: AccessLog
+        do {
+            accessLog = try AccessLog(setting: settings.accessLog)
+        } catch {
+            throw CommandFailure("access_log: \(error)")
+        }
+        let app = GangwayApplication.build(
+            config: settings, store: store, logger: logger, accessLog: accessLog, extraServices: extraServices
+        ) {
             [settings, demoModelPort] port in
             let base = "http://\(settings.listen.host.contains(":") ? "[\(settings.listen.host)]" : settings.listen.host):\(port)"
             announce("Gangway listening on \(base)")
@@ -65,8 +73,14 @@ struct ServeCommand: AsyncParsableCommand {
                         base: base, modelPort: demoModelPort, credentials: IdentitySetup.credentialsPath(settings)))
             }
         }
+        // SIGTERM/SIGINT close the listener and let in-flight requests and streams finish, for
+        // at most the drain timeout; then what is left is cancelled.
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: [app], gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger)
+        groupConfiguration.maximumGracefulShutdownDuration = settings.drainTimeout
+        let group = ServiceGroup(configuration: groupConfiguration)
         do {
-            try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+            try await group.run()
         } catch {
             throw CommandFailure("\(error)")
         }

@@ -46,8 +46,8 @@ struct TokenCommand: ParsableCommand {
             environment["AWS_SHARED_CREDENTIALS_FILE"]
             ?? ((environment["HOME"] ?? NSHomeDirectory()) + "/.aws/credentials")
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw CleanExit.message(
-                "gangway: no credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or create \(path)")
+            throw CommandFailure(
+                "no credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or create \(path)")
         }
         guard let found = SharedCredentials(text: text).credentials(profile: profileName) else {
             throw CommandFailure("profile '\(profileName)' in \(path) has no aws_access_key_id and aws_secret_access_key")

@@ -6,6 +6,10 @@ public struct GangwayConfig: Sendable, Equatable {
     public var region: String = "us-east-1"
     public var listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 8080)
     public var dataDirectory: String = "./gangway-data"
+    /// Where one JSON line per request goes: `stdout`, `stderr`, `off`, or a file path.
+    public var accessLog: String = "stdout"
+    /// On SIGTERM/SIGINT: how long in-flight requests and streams may run before they are cut.
+    public var drainTimeout: Duration = .seconds(30)
     /// Defaults applied to every endpoint that does not set its own.
     public var endpointDefaults = EndpointSettings()
     public var endpoints: [EndpointConfig] = []
@@ -59,6 +63,9 @@ public struct EndpointSettings: Sendable, Equatable {
     public var healthCheck = HealthCheckPolicy()
     /// Largest request body accepted on the OpenAI paths.
     public var maxBodyBytes: Int = 32 * 1024 * 1024
+    /// Longest a SageMaker `InvokeEndpoint` may take, and longest an
+    /// `InvokeEndpointWithResponseStream` may wait for the model's first byte (SageMaker: 60 s).
+    public var invocationTimeout: Duration = .seconds(60)
 
     public init() {}
 }
@@ -121,11 +128,14 @@ public struct ComponentConfig: Sendable, Equatable {
     }
 }
 
+/// One model's servers: instances listed by URL, managed copies Gangway runs itself, or both.
 public struct ModelConfig: Sendable, Equatable {
     public var instances: [InstanceConfig]
+    public var run: RunConfig?
 
-    public init(instances: [InstanceConfig]) {
+    public init(instances: [InstanceConfig], run: RunConfig? = nil) {
         self.instances = instances
+        self.run = run
     }
 }
 
