@@ -48,7 +48,9 @@ struct ChatCompletionRenderer: StreamRenderer {
         case .toolCalls: buffer.writeStaticString("null")
         }
         if !self.plan.reasoning.isEmpty {
-            buffer.writeStaticString(",\"reasoning_content\":")
+            buffer.writeStaticString(",")
+            buffer.writeJSONString(self.plan.reasoningField.rawValue)
+            buffer.writeStaticString(":")
             buffer.writeJSONString(self.plan.reasoning.joined())
         }
         if case .toolCalls(let calls) = self.plan.answer {
@@ -129,7 +131,9 @@ struct ChatCompletionRenderer: StreamRenderer {
                 buffer.writeStaticString("{\"role\":\"assistant\",\"content\":\"\"}")
             }
         case .reasoning(let index):
-            buffer.writeStaticString("{\"reasoning_content\":")
+            buffer.writeStaticString("{")
+            buffer.writeJSONString(self.plan.reasoningField.rawValue)
+            buffer.writeStaticString(":")
             buffer.writeJSONString(self.plan.reasoning[index])
             buffer.writeStaticString("}")
         case .content(let index):

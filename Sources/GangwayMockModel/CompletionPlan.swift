@@ -8,6 +8,8 @@ struct CompletionPlan: Equatable, Sendable {
 
     var reasoning: [String]
     var answer: Answer
+    /// Where the reasoning trace goes (see `MockControls.reasoningField`).
+    var reasoningField = ReasoningField.reasoningContent
     var finishReason: String
     var promptTokens: Int
 
@@ -28,7 +30,9 @@ struct CompletionPlan: Equatable, Sendable {
         let calledTools = Self.toolsToCall(request, controls: controls)
         if !calledTools.isEmpty {
             let calls = calledTools.enumerated().map { PlannedToolCall(index: $0.offset, tool: $0.element) }
-            return CompletionPlan(reasoning: reasoning, answer: .toolCalls(calls), finishReason: "tool_calls", promptTokens: request.promptTokens)
+            return CompletionPlan(
+                reasoning: reasoning, answer: .toolCalls(calls), reasoningField: controls.reasoningField, finishReason: "tool_calls",
+                promptTokens: request.promptTokens)
         }
         let (count, finishReason) = Self.tokenBudget(maxTokens: request.maxTokens, controls: controls, defaultTokens: defaultTokens)
         var tokens = (0..<count).map(MockVocabulary.token(at:))
@@ -36,7 +40,9 @@ struct CompletionPlan: Equatable, Sendable {
             // Answering a tool result: the first token quotes it, so tests can see it arrived.
             tokens[0] = " Tool result: " + String(request.lastMessageText.prefix(200))
         }
-        return CompletionPlan(reasoning: reasoning, answer: .text(tokens), finishReason: finishReason, promptTokens: request.promptTokens)
+        return CompletionPlan(
+            reasoning: reasoning, answer: .text(tokens), reasoningField: controls.reasoningField, finishReason: finishReason,
+            promptTokens: request.promptTokens)
     }
 
     /// The plan for a legacy text completion: plain tokens only.

@@ -15,6 +15,10 @@ struct MockControls: Equatable, Sendable {
     var toolCalls: Int?
     /// Emit a reasoning trace before the answer.
     var reasoning = false
+    /// The field that carries the trace: servers differ (`reasoning_content` in DeepSeek's
+    /// API and older vLLM, `reasoning` in newer vLLM and OpenRouter). The control takes a
+    /// boolean (this default) or one of the two names.
+    var reasoningField = ReasoningField.reasoningContent
     /// Write each SSE event in pieces of at most this many bytes.
     var splitBytes: Int?
     /// Value of the `Retry-After` header sent with `status`.
@@ -87,11 +91,20 @@ struct MockControls: Equatable, Sendable {
         case "tokens": self.tokens = try int(in: 0...1_000_000)
         case "tool_calls": self.toolCalls = try int(in: 0...128)
         case "split_bytes": self.splitBytes = try int(in: 1...Int.max)
-        case "reasoning", "echo_headers":
+        case "reasoning":
+            if let field = value.text.flatMap(ReasoningField.init(rawValue:)) {
+                self.reasoning = true
+                self.reasoningField = field
+            } else if let bool = value.bool {
+                self.reasoning = bool
+            } else {
+                throw OpenAIError.invalidRequest("Invalid mock control \(source): expected a boolean, \"reasoning\" or \"reasoning_content\"")
+            }
+        case "echo_headers":
             guard let bool = value.bool else {
                 throw OpenAIError.invalidRequest("Invalid mock control \(source): expected a boolean")
             }
-            if control == "reasoning" { self.reasoning = bool } else { self.echoHeaders = bool }
+            self.echoHeaders = bool
         case "retry_after":
             guard let text = value.text else {
                 throw OpenAIError.invalidRequest("Invalid mock control \(source): expected a string or integer")
@@ -102,6 +115,12 @@ struct MockControls: Equatable, Sendable {
             break
         }
     }
+}
+
+/// The message and delta field a reasoning trace is written to.
+enum ReasoningField: String, Equatable, Sendable {
+    case reasoningContent = "reasoning_content"
+    case reasoning
 }
 
 extension String {

@@ -16,7 +16,7 @@ public import Logging
 /// - `x-mock-delay-ms` delays the first byte; `x-mock-chunk-delay-ms` paces streamed tokens.
 /// - `x-mock-tokens` sets the answer length (a smaller `max_tokens` still cuts it).
 /// - `x-mock-tool-calls` calls that many of the offered tools; `x-mock-reasoning: 1` adds
-///   `reasoning_content` before the answer.
+///   `reasoning_content` before the answer (`x-mock-reasoning: reasoning` names the field `reasoning`).
 /// - `x-mock-split-bytes` writes each SSE event in pieces of at most that many bytes.
 /// - `x-mock-echo-headers: 1` returns the received headers under `mock_headers`.
 ///

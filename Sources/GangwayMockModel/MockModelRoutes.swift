@@ -30,6 +30,7 @@ struct MockModelRoutes: Sendable {
         router.post("v1/chat/completions") { request, _ in try await self.chatCompletions(request) }
         router.post("v1/completions") { request, _ in try await self.completions(request) }
         router.post("v1/embeddings") { request, _ in try await self.embeddings(request) }
+        MockInvocationRoutes(routes: self).register(on: router)
     }
 
     // MARK: Model API

@@ -69,6 +69,17 @@ import Testing
         }
     }
 
+    @Test func reasoningFieldCanBeNamedReasoning() async throws {
+        try await MockServer.run { client, _ in
+            let response = try await client.post(
+                "/v1/chat/completions", json: #"{"messages":[],"max_tokens":2,"mock":{"reasoning":"reasoning"}}"#)
+            let object = try response.jsonObject
+            let message = try #require(((object["choices"] as? [[String: Any]])?.first)?["message"] as? [String: Any])
+            #expect(message["reasoning"] as? String == MockVocabulary.reasoningWords.joined())
+            #expect(message["reasoning_content"] == nil)
+        }
+    }
+
     @Test func reasoningComesWithTheMessage() async throws {
         try await MockServer.run { client, _ in
             let response = try await client.post(

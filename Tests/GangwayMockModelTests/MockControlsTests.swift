@@ -62,6 +62,26 @@ import Testing
         #expect(throws: OpenAIError.self) { try MockControls(headers: .fields([name: value])) }
     }
 
+    /// `reasoning` takes a boolean or the name of the field that carries the trace.
+    @Test(arguments: [
+        (#"{"reasoning":true}"#, true, ReasoningField.reasoningContent),
+        (#"{"reasoning":"reasoning"}"#, true, ReasoningField.reasoning),
+        (#"{"reasoning":"reasoning_content"}"#, true, ReasoningField.reasoningContent),
+        (#"{"reasoning":"off"}"#, false, ReasoningField.reasoningContent),
+    ])
+    func reasoningNamesItsField(body: String, reasoning: Bool, field: ReasoningField) throws {
+        var controls = MockControls()
+        try controls.merge(body: try JSONParser.parse(body))
+        #expect(controls.reasoning == reasoning)
+        #expect(controls.reasoningField == field)
+    }
+
+    @Test func reasoningFieldComesFromTheHeaderToo() throws {
+        let controls = try MockControls(headers: .fields(["x-mock-reasoning": "reasoning"]))
+        #expect(controls.reasoning && controls.reasoningField == .reasoning)
+        #expect(throws: OpenAIError.self) { try MockControls(headers: .fields(["x-mock-reasoning": "thoughts"])) }
+    }
+
     @Test func rejectsNonObjectMockField() throws {
         var controls = MockControls()
         #expect(throws: OpenAIError.self) { try controls.merge(body: .string("x")) }

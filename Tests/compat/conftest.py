@@ -22,6 +22,9 @@ import pytest
 
 from servers import ManagedProcess, free_port, gangway_binary, start_gangway, start_llama_server, start_mock_model
 
+# The conformance matrix (matrix.py) and its backend columns (backends.py).
+pytest_plugins = ("matrix", "backends")
+
 API_KEY = "unused"  # model servers reached directly ignore it; the openai client insists on a key.
 CLIENT_TIMEOUT = 30.0
 
@@ -211,9 +214,30 @@ def llama_instance(log_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> I
 
 
 @pytest.fixture(scope="session")
-def llama_gangway(gangway_bin: Path, llama_instance: Instance, log_dir: Path) -> Iterator[Gangway]:
+def llama_tools_instance(llama_instance: Instance, log_dir: Path) -> Iterator[Instance]:
+    """A second llama.cpp server on the same model with `--chat_format chatml-function-calling`:
+    when `tool_choice` names a function it forces the call with a grammar built from the
+    tool's JSON schema, so tool loops work even with random weights. A separate server,
+    because that chat format also changes how plain streams end (it drops a trailing partial
+    character that the default format keeps), which the plain llama tests compare exactly."""
+    model_path = Path(llama_instance.process.argv[llama_instance.process.argv.index("--model") + 1])
+    # A larger context (the later --n_ctx wins): that format's system prompt lists the tools,
+    # and agent frameworks add instructions of their own.
+    extra_args = ["--chat_format", "chatml-function-calling", "--n_ctx", "2048"]
+    process = start_llama_server(log_dir, model_path, sys.executable, extra_args, name="llama-tools-server")
+    try:
+        yield Instance(process, "tiny-llama")
+    finally:
+        process.stop()
+
+
+@pytest.fixture(scope="session")
+def llama_gangway(
+    gangway_bin: Path, llama_instance: Instance, llama_tools_instance: Instance, log_dir: Path
+) -> Iterator[Gangway]:
     endpoints = [
         {"name": "llama", "instances": [{"url": llama_instance.base_url}]},
+        {"name": "llama-tools", "instances": [{"url": llama_tools_instance.base_url}]},
         {
             "name": "llama-hosting",
             "inference_components": [{"name": "tiny", "instances": [{"url": llama_instance.base_url}]}],
@@ -222,7 +246,7 @@ def llama_gangway(gangway_bin: Path, llama_instance: Instance, log_dir: Path) ->
     process = start_gangway(log_dir, "gangway-llama", endpoints)
     try:
         server = Gangway(process, log_dir / "gangway-llama-data")
-        for door in (server.door("llama"), server.door("llama-hosting", "tiny")):
+        for door in (server.door("llama"), server.door("llama-tools"), server.door("llama-hosting", "tiny")):
             _wait_until_routable(door, process)
         yield server
     finally:

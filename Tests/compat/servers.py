@@ -151,10 +151,12 @@ def start_gangway(log_dir: Path, name: str, endpoints: list[dict[str, Any]]) -> 
     return launch(name, argv, log_dir, ready_path="/ping")
 
 
-def start_llama_server(log_dir: Path, model_path: Path, python: str) -> ManagedProcess:
+def start_llama_server(
+    log_dir: Path, model_path: Path, python: str, extra_args: Sequence[str] = (), name: str = "llama-server"
+) -> ManagedProcess:
     # llama-cpp-python's server has no /ping; /v1/models answers once the model is loaded.
     return launch(
-        "llama-server",
+        name,
         lambda port: [
             python, "-m", "llama_cpp.server",
             "--model", str(model_path),
@@ -164,6 +166,7 @@ def start_llama_server(log_dir: Path, model_path: Path, python: str) -> ManagedP
             "--n_ctx", "512",
             "--n_threads", "1",
             "--seed", "7",
+            *extra_args,
         ],
         log_dir,
         ready_path="/v1/models",

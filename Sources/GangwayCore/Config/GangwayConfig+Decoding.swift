@@ -26,6 +26,13 @@ extension GangwayConfig {
             guard !data.isEmpty else { throw ConfigError(path: "data", message: "must not be empty") }
             self.dataDirectory = data
         }
+        if let accessLog = try reader.string("access_log") {
+            guard !accessLog.isEmpty else { throw ConfigError(path: "access_log", message: "must be stdout, stderr, off or a file path") }
+            self.accessLog = accessLog
+        }
+        if let drain = try reader.duration("drain_timeout") {
+            self.drainTimeout = drain
+        }
         endpointDefaults = try EndpointSettings.read(from: &reader, inheriting: EndpointSettings())
         if let items = try reader.list("endpoints") {
             var seen: [String: Int] = [:]
@@ -62,6 +69,9 @@ extension EndpointSettings {
         }
         if let bytes = try reader.int("max_body_bytes", range: 1...(1 << 32)) {
             settings.maxBodyBytes = bytes
+        }
+        if let value = try reader.duration("invocation_timeout") {
+            settings.invocationTimeout = value
         }
         if let node = reader.node("timeouts") {
             var timeouts = try ConfigReader(node, path: reader.childPath("timeouts"))
@@ -157,12 +167,11 @@ extension ModelConfig {
     }
 
     static func read(instances: [ConfigNode]?, run: ConfigNode?, path: String) throws(ConfigError) -> ModelConfig {
-        if run != nil {
-            throw ConfigError(
-                path: "\(path).run",
-                message: "managed model processes are not supported yet; start the model server yourself and list it under instances")
-        }
-        guard let items = instances, !items.isEmpty else {
+        var runConfig: RunConfig?
+        if let run { runConfig = try RunConfig(node: run, path: "\(path).run") }
+        // Managed copies are instances too: with `run`, the list may be empty or missing.
+        let items = instances ?? []
+        guard !items.isEmpty || runConfig != nil else {
             throw ConfigError(path: "\(path).instances", message: "must list at least one instance")
         }
         var parsed: [InstanceConfig] = []
@@ -185,7 +194,7 @@ extension ModelConfig {
             }
             parsed.append(InstanceConfig(url: url))
         }
-        return ModelConfig(instances: parsed)
+        return ModelConfig(instances: parsed, run: runConfig)
     }
 }
 

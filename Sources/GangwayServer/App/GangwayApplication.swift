@@ -14,6 +14,7 @@ public enum GangwayApplication {
         config: GangwayConfig,
         store: any IdentityStore,
         logger: Logger,
+        accessLog: AccessLog = .disabled,
         extraServices: [any Service] = [],
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
@@ -26,8 +27,9 @@ public enum GangwayApplication {
         let authorizer = Authorizer()
         let runtimeGuard = RuntimeGuard(
             authenticator: authenticator, authorizer: authorizer, account: config.account, region: config.region)
+        let metrics = GatewayMetrics(registry: registry)
         let proxy = OpenAIProxy(
-            registry: registry, clients: clients, runtimeGuard: runtimeGuard,
+            registry: registry, clients: clients, runtimeGuard: runtimeGuard, metrics: metrics,
             defaultMaxBodyBytes: config.endpointDefaults.maxBodyBytes)
 
         let admin = AdminRoutes(
@@ -39,6 +41,7 @@ public enum GangwayApplication {
             authenticator: authenticator, authorizer: authorizer, account: config.account)
 
         let router = Router(context: GangwayRequestContext.self)
+        router.add(middleware: ObservabilityMiddleware(accessLog: accessLog))
         router.add(middleware: ErrorMiddleware())
         router.get("/ping") { _, _ in
             Response(
@@ -46,11 +49,21 @@ public enum GangwayApplication {
                 body: .init(byteBuffer: ByteBuffer(string: #"{"status":"healthy"}"#)))
         }
         router.post("/", use: admin.handle)
+        let status = StatusRoutes(
+            registry: registry, authenticator: authenticator, authorizer: authorizer, account: config.account,
+            region: config.region)
+        router.get("/gangway/v1/endpoints", use: status.endpoints)
+        router.get("/metrics") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: metrics.render())))
+        }
         let methods: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete]
         for method in methods {
             router.on("/endpoints/:endpoint/openai/v1/**", method: method, use: proxy.handle)
             router.on("/endpoints/:endpoint/inference-components/:component/openai/v1/**", method: method, use: proxy.handle)
         }
+        SageMakerRuntime(registry: registry, clients: clients, runtimeGuard: runtimeGuard).register(on: router)
 
         let services: [any Service] =
             [
@@ -60,6 +73,10 @@ public enum GangwayApplication {
                     try? await store.close()
                 }
             ]
+            // Managed model processes (`run:`). Services stop in reverse order, so listed here the
+            // supervisor starts before the HTTP server and stops its processes only after the
+            // server has drained and the health checker has stopped.
+            + [ProcessSupervisor(registry: registry, client: healthClient, logger: logger)]
             + [HealthChecker(registry: registry, client: healthClient, logger: logger)] + extraServices
         return Application(
             router: router,

@@ -14,40 +14,52 @@ public struct EndpointRegistry: Sendable {
         }
     }
 
-    private let endpoints: [String: Endpoint]
+    private let endpointsByName: [String: Endpoint]
     public let account: String
+    /// The model server processes Gangway runs itself (`run:`), for the process supervisor.
+    public let managedCopies: [ManagedCopy]
 
     public init(config: GangwayConfig) {
         account = config.account
         var endpoints: [String: Endpoint] = [:]
+        var managedCopies: [ManagedCopy] = []
+        var ports = LoopbackPorts.reserve(count: Self.managedCopyCount(config))
         for endpoint in config.endpoints {
             let backend: Endpoint.Backend
             switch endpoint.backend {
             case .model(let model):
                 backend = .model(
-                    ModelPool(endpointName: endpoint.name, componentName: nil, model: model, settings: endpoint.settings))
+                    Self.makePool(
+                        endpointName: endpoint.name, componentName: nil, model: model, settings: endpoint.settings,
+                        ports: &ports, copies: &managedCopies))
             case .components(let components):
                 var pools: [String: ModelPool] = [:]
                 for component in components {
-                    pools[component.name.lowercased()] = ModelPool(
+                    pools[component.name.lowercased()] = Self.makePool(
                         endpointName: endpoint.name, componentName: component.name, model: component.model,
-                        settings: endpoint.settings)
+                        settings: endpoint.settings, ports: &ports, copies: &managedCopies)
                 }
                 backend = .components(pools)
             }
             endpoints[endpoint.name.lowercased()] = Endpoint(name: endpoint.name, backend: backend)
         }
-        self.endpoints = endpoints
+        self.endpointsByName = endpoints
+        self.managedCopies = managedCopies
     }
 
     public func endpoint(named name: some StringProtocol) -> Endpoint? {
-        endpoints[name.lowercased()]
+        endpointsByName[name.lowercased()]
+    }
+
+    /// Every endpoint, ordered by name.
+    public var endpoints: [Endpoint] {
+        self.endpointsByName.keys.sorted().map { self.endpointsByName[$0]! }
     }
 
     /// Every pool, for the health checker and status views, in a stable order.
     public var allPools: [ModelPool] {
-        endpoints.keys.sorted().flatMap { key -> [ModelPool] in
-            switch endpoints[key]!.backend {
+        endpointsByName.keys.sorted().flatMap { key -> [ModelPool] in
+            switch endpointsByName[key]!.backend {
             case .model(let pool): [pool]
             case .components(let pools): pools.keys.sorted().map { pools[$0]! }
             }

@@ -32,7 +32,13 @@ public final class ModelPool: Sendable {
         var rng = SystemRandomNumberGenerator()
     }
 
-    public init(endpointName: String, componentName: String?, model: ModelConfig, settings: EndpointSettings) {
+    /// `startingOutOfRotation` lists instances (by index) that wait for a good probe before they
+    /// take traffic, such as managed copies whose process has not started yet; the others start
+    /// in rotation, as ``InstanceHealth`` explains.
+    public init(
+        endpointName: String, componentName: String?, model: ModelConfig, settings: EndpointSettings,
+        startingOutOfRotation: Set<Int> = []
+    ) {
         self.endpointName = endpointName
         self.componentName = componentName
         self.target = componentName.map { "component \($0) of endpoint \(endpointName)" } ?? "endpoint \(endpointName)"
@@ -41,10 +47,15 @@ public final class ModelPool: Sendable {
         let health = InstanceHealth(
             unhealthyThreshold: settings.healthCheck.unhealthyThreshold,
             healthyThreshold: settings.healthCheck.healthyThreshold)
+        var initialHealth = Array(repeating: health, count: model.instances.count)
+        // Managed copies: a server that is not running yet is recorded as one that refused a connection.
+        for index in startingOutOfRotation where initialHealth.indices.contains(index) {
+            _ = initialHealth[index].recordConnectFailure()
+        }
         self.state = Mutex(
             PoolState(
                 outstanding: Array(repeating: 0, count: model.instances.count),
-                health: Array(repeating: health, count: model.instances.count),
+                health: initialHealth,
                 probePaths: Array(repeating: nil, count: model.instances.count)))
     }
 
@@ -61,6 +72,14 @@ public final class ModelPool: Sendable {
             return index
         }
         return chosen.map { instances[$0] }
+    }
+
+    /// Counts a request against one given instance, whatever its health: a stateful session
+    /// lives on that instance, so no other may answer for it. Nil if the pool has no such index.
+    func acquire(index: Int) -> Instance? {
+        guard instances.indices.contains(index) else { return nil }
+        state.withLock { $0.outstanding[index] += 1 }
+        return instances[index]
     }
 
     func release(_ instance: Instance) {

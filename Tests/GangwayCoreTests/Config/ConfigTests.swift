@@ -125,14 +125,7 @@ struct ConfigTests {
                 ])
             ]),
             error: "endpoints[0].inference_components[0].instances[0].url: not a URL (expected http://host:port)"),
-        BadCase(
-            node: map([
-                "endpoints": .list([map(["name": .string("x"), "run": map(["command": .list([.string("python3")])])])])
-            ]),
-            error:
-                "endpoints[0].run: managed model processes are not supported yet; start the model server yourself and list it under instances"
-        ),
-    ]
+    ] + runBadCases
 
     @Test("bad configurations name the key path", arguments: badCases)
     func badConfig(_ testCase: BadCase) {
