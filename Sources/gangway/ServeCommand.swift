@@ -21,22 +21,31 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         _ = try LogSetup.bootstrap(level: logLevel)
         let logger = Logger(label: "gangway")
-        var settings: GangwayConfig
-        do {
-            settings = try config.map(ConfigLoader.load(path:)) ?? GangwayConfig()
-        } catch {
-            throw CommandFailure("\(error)")
-        }
+        var listenOverride: ListenAddress?
         if let listen {
             guard let address = ListenAddress.parse(listen) else {
                 throw ValidationError("--listen: expected host:port (example: 127.0.0.1:8080)")
             }
-            settings.listen = address
+            listenOverride = address
+        }
+        // The file as the command line amends it; read again on SIGHUP.
+        let configPath = config
+        let readConfig: @Sendable () throws -> GangwayConfig = { [listenOverride] in
+            var loaded = try configPath.map(ConfigLoader.load(path:)) ?? GangwayConfig()
+            if let listenOverride { loaded.listen = listenOverride }
+            return loaded
+        }
+        var settings: GangwayConfig
+        do {
+            settings = try readConfig()
+        } catch {
+            throw CommandFailure("\(error)")
         }
         let store = try await IdentitySetup.open(config: settings, logger: logger)
 
         var extraServices: [any Service] = []
         var demoModelPort: Int?
+        var demoEndpoint: EndpointConfig?
         if demo {
             guard settings.endpoints.allSatisfy({ $0.name.lowercased() != "demo" }) else {
                 throw CommandFailure("--demo adds an endpoint named 'demo', but the config already has one")
@@ -47,10 +56,18 @@ struct ServeCommand: AsyncParsableCommand {
             extraServices.append(mock)
             demoModelPort = port
             let instance = InstanceConfig(url: InstanceURL("http://127.0.0.1:\(port)")!)
-            settings.endpoints.append(
-                EndpointConfig(
-                    name: "demo", settings: settings.endpointDefaults, backend: .model(ModelConfig(instances: [instance]))))
+            demoEndpoint = EndpointConfig(
+                name: "demo", settings: settings.endpointDefaults, backend: .model(ModelConfig(instances: [instance])))
+            settings.endpoints.append(demoEndpoint!)
         }
+        let reload: (@Sendable () throws -> GangwayConfig)? =
+            configPath == nil
+            ? nil
+            : { @Sendable [demoEndpoint] in
+                var loaded = try readConfig()
+                if let demoEndpoint { loaded.endpoints.append(demoEndpoint) }
+                return loaded
+            }
 
         let accessLog: AccessLog
         do {
@@ -59,9 +76,9 @@ struct ServeCommand: AsyncParsableCommand {
             throw CommandFailure("access_log: \(error)")
         }
         let app = GangwayApplication.build(
-            config: settings, store: store, logger: logger, accessLog: accessLog, extraServices: extraServices
-        ) {
-            [settings, demoModelPort] port in
+            config: settings, store: store, logger: logger, accessLog: accessLog, extraServices: extraServices,
+            reloadConfig: reload
+        ) { [settings, demoModelPort] port in
             let base = "http://\(settings.listen.host.contains(":") ? "[\(settings.listen.host)]" : settings.listen.host):\(port)"
             announce("Gangway listening on \(base)")
             for endpoint in settings.endpoints {

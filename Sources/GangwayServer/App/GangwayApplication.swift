@@ -16,9 +16,11 @@ public enum GangwayApplication {
         logger: Logger,
         accessLog: AccessLog = .disabled,
         extraServices: [any Service] = [],
+        reloadConfig: (@Sendable () throws -> GangwayConfig)? = nil,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        let registry = EndpointRegistry(config: config)
+        let startRegistry = EndpointRegistry(config: config)
+        let registry = LiveRegistry(startRegistry)
         var connectTimeouts = Set(config.endpoints.map(\.settings.timeouts.connect))
         connectTimeouts.insert(config.endpointDefaults.timeouts.connect)
         let clients = UpstreamClients(connectTimeouts: connectTimeouts)
@@ -76,8 +78,9 @@ public enum GangwayApplication {
             // Managed model processes (`run:`). Services stop in reverse order, so listed here the
             // supervisor starts before the HTTP server and stops its processes only after the
             // server has drained and the health checker has stopped.
-            + [ProcessSupervisor(registry: registry, client: healthClient, logger: logger)]
+            + [ProcessSupervisor(registry: startRegistry, client: healthClient, logger: logger)]
             + [HealthChecker(registry: registry, client: healthClient, logger: logger)] + extraServices
+            + (reloadConfig.map { [ConfigReloader(live: registry, running: config, load: $0, logger: logger)] } ?? [])
         return Application(
             router: router,
             configuration: .init(address: .hostname(config.listen.host, port: config.listen.port)),

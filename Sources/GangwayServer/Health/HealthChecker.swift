@@ -8,31 +8,42 @@ import ServiceLifecycle
 /// out of rotation. Probes `GET /ping`; an instance that answers 404 there is probed at
 /// `/health`, then `/v1/models`, and the path that worked is remembered.
 struct HealthChecker: Service {
-    let pools: [ModelPool]
+    let registry: LiveRegistry
     let client: HTTPClient
     let logger: Logger
 
     static let probePaths = ["/ping", "/health", "/v1/models"]
 
-    init(registry: EndpointRegistry, client: UpstreamClient, logger: Logger) {
-        self.pools = registry.allPools
+    init(registry: LiveRegistry, client: UpstreamClient, logger: Logger) {
+        self.registry = registry
         self.client = client.http
         self.logger = logger
     }
 
+    /// One probe loop per pool; after a reload, loops start for new pools and the loops of
+    /// removed pools end on their own.
     func run() async throws {
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
-                for pool in pools {
-                    group.addTask { await probeLoop(pool) }
+                var probing: [ObjectIdentifier: ModelPool] = [:]
+                func startNewLoops() {
+                    for pool in registry.current.allPools where probing[ObjectIdentifier(pool)] == nil {
+                        probing[ObjectIdentifier(pool)] = pool
+                        group.addTask { await probeLoop(pool) }
+                    }
                 }
+                startNewLoops()
+                for await _ in registry.changes {
+                    startNewLoops()
+                }
+                group.cancelAll()
             }
         }
     }
 
     private func probeLoop(_ pool: ModelPool) async {
         let interval = pool.settings.healthCheck.interval
-        while !Task.isCancelled {
+        while !Task.isCancelled, registry.contains(pool) {
             await probeAll(pool)
             do {
                 try await Task.sleep(for: interval)

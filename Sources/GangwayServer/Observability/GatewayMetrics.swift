@@ -7,10 +7,11 @@ import Synchronization
 /// from the configuration, never from request input.
 public final class GatewayMetrics: Sendable {
     let registry: PrometheusCollectorRegistry
-    private let pools: [ObjectIdentifier: PoolMetrics]
-    private let registryPools: [ModelPool]
+    private let live: LiveRegistry
+    /// Per pool, made on first use; a reload's new pools get theirs then (the collector
+    /// registry hands back the same series for the same labels).
+    private let pools = Mutex<[ObjectIdentifier: (metrics: PoolMetrics, health: [Gauge])]>([:])
     private let authFailures: [String: Counter]
-    private let healthGauges: [ObjectIdentifier: [Gauge]]
 
     /// Microsecond buckets from 100 µs to 5 min: gateway overhead sits at the low end, model
     /// latency anywhere.
@@ -24,31 +25,43 @@ public final class GatewayMetrics: Sendable {
         "signature_does_not_match", "request_expired", "unknown_access_key", "inactive_access_key", "access_denied",
     ]
 
-    public init(registry endpoints: EndpointRegistry) {
+    public init(registry live: LiveRegistry) {
         let registry = PrometheusCollectorRegistry()
         self.registry = registry
-        var pools: [ObjectIdentifier: PoolMetrics] = [:]
-        var health: [ObjectIdentifier: [Gauge]] = [:]
-        for pool in endpoints.allPools {
-            pools[ObjectIdentifier(pool)] = PoolMetrics(pool: pool, registry: registry)
-            health[ObjectIdentifier(pool)] = pool.instances.map { instance in
-                registry.makeGauge(
-                descriptor: MetricNameDescriptor(metricName: "gangway_instance_healthy", unitName: "", helpText: "1 when the instance is in rotation, 0 when it is out."), labels: PoolMetrics.labels(pool) + [("instance", instance.url.description)])
-            }
-        }
-        self.pools = pools
-        self.healthGauges = health
-        self.registryPools = endpoints.allPools
+        self.live = live
         var failures: [String: Counter] = [:]
         for reason in Self.authReasons {
             failures[reason] = registry.makeCounter(
-                descriptor: MetricNameDescriptor(metricName: "gangway_auth_failures_total", unitName: "", helpText: "Requests refused by authentication or authorization, by reason."), labels: [("reason", reason)])
+                descriptor: MetricNameDescriptor(
+                    metricName: "gangway_auth_failures_total", unitName: "",
+                    helpText: "Requests refused by authentication or authorization, by reason."),
+                labels: [("reason", reason)])
         }
         authFailures = failures
+        for pool in live.current.allPools { _ = entry(for: pool) }
     }
 
     func pool(_ pool: ModelPool) -> PoolMetrics? {
-        pools[ObjectIdentifier(pool)]
+        entry(for: pool).metrics
+    }
+
+    private func entry(for pool: ModelPool) -> (metrics: PoolMetrics, health: [Gauge]) {
+        if let existing = pools.withLock({ $0[ObjectIdentifier(pool)] }) { return existing }
+        let made = (
+            metrics: PoolMetrics(pool: pool, registry: registry),
+            health: pool.instances.map { instance in
+                registry.makeGauge(
+                    descriptor: MetricNameDescriptor(
+                        metricName: "gangway_instance_healthy", unitName: "",
+                        helpText: "1 when the instance is in rotation, 0 when it is out."),
+                    labels: PoolMetrics.labels(pool) + [("instance", instance.url.description)])
+            }
+        )
+        return pools.withLock { pools in
+            if let raced = pools[ObjectIdentifier(pool)] { return raced }
+            pools[ObjectIdentifier(pool)] = made
+            return made
+        }
     }
 
     func authFailure(_ reason: String) {
@@ -57,8 +70,8 @@ public final class GatewayMetrics: Sendable {
 
     /// The exposition text; instance health is read from the pools at scrape time.
     public func render() -> [UInt8] {
-        for pool in registryPools {
-            guard let gauges = healthGauges[ObjectIdentifier(pool)] else { continue }
+        for pool in live.current.allPools {
+            let gauges = entry(for: pool).health
             for (index, status) in pool.status().enumerated() where index < gauges.count {
                 gauges[index].set(status.health == .unhealthy ? 0.0 : 1.0)
             }

@@ -9,7 +9,7 @@ import NIOHTTP1
 /// Forwards `/openai/v1/...` requests to an instance of the addressed model and relays the
 /// answer back, bodies byte for byte.
 struct OpenAIProxy: Sendable {
-    let registry: EndpointRegistry
+    let registry: LiveRegistry
     let clients: UpstreamClients
     let runtimeGuard: RuntimeGuard
     let metrics: GatewayMetrics
@@ -22,7 +22,7 @@ struct OpenAIProxy: Sendable {
         // Resolved now for its body limit; an unknown name is reported only after the caller
         // proved who they are and may invoke it, so strangers learn nothing about endpoints.
         let resolved = Result { () throws(GatewayError) in
-            try registry.pool(endpoint: endpointName[...], component: componentName?[...])
+            try registry.current.pool(endpoint: endpointName[...], component: componentName?[...])
         }
         let record = context.record
         record?.update {

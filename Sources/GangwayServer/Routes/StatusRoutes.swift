@@ -7,7 +7,7 @@ import NIOCore
 /// counts, for `gangway endpoints`. Each endpoint is listed only to callers allowed
 /// `sagemaker:DescribeEndpoint` on its ARN.
 struct StatusRoutes: Sendable {
-    let registry: EndpointRegistry
+    let registry: LiveRegistry
     let authenticator: Authenticator
     let authorizer: Authorizer
     let account: String
@@ -27,7 +27,7 @@ struct StatusRoutes: Sendable {
         }
         let conditions = Authorizer.context(caller: caller, sourceIP: context.remoteAddress, secureTransport: false, now: Date())
         var items: [String] = []
-        for endpoint in registry.endpoints {
+        for endpoint in registry.current.endpoints {
             let arn = ARN.sagemakerEndpoint(name: endpoint.name, region: region, account: account).description
             guard
                 authorizer.decide(caller: caller, action: "sagemaker:DescribeEndpoint", resource: arn, context: conditions)

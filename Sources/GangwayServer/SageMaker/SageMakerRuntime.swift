@@ -16,12 +16,12 @@ struct SageMakerRuntime: Sendable {
     /// How much of an instance's error body is kept for `OriginalMessage`.
     static let maxErrorBodyBytes = 64 * 1024
 
-    let registry: EndpointRegistry
+    let registry: LiveRegistry
     let clients: UpstreamClients
     let runtimeGuard: RuntimeGuard
     let sessions: SessionTable
 
-    init(registry: EndpointRegistry, clients: UpstreamClients, runtimeGuard: RuntimeGuard, sessions: SessionTable = SessionTable()) {
+    init(registry: LiveRegistry, clients: UpstreamClients, runtimeGuard: RuntimeGuard, sessions: SessionTable = SessionTable()) {
         self.registry = registry
         self.clients = clients
         self.runtimeGuard = runtimeGuard
@@ -67,6 +67,7 @@ struct SageMakerRuntime: Sendable {
 
         // Who is calling is settled before anything about the endpoint is revealed.
         _ = try await runtimeGuard.admit(request, body: body, endpoint: endpointName, component: component, context: context)
+        let registry = self.registry.current
         guard let endpoint = registry.endpoint(named: endpointName) else {
             throw SageMakerError(GatewayError.endpointNotFound(endpointName, account: registry.account))
         }

@@ -14,36 +14,55 @@ public struct EndpointRegistry: Sendable {
         }
     }
 
+    /// Where a pool came from, so a reload can tell whether it changed.
+    struct PoolSource: Sendable {
+        let pool: ModelPool
+        let model: ModelConfig
+        let settings: EndpointSettings
+    }
+
     private let endpointsByName: [String: Endpoint]
+    let sources: [String: PoolSource]
     public let account: String
     /// The model server processes Gangway runs itself (`run:`), for the process supervisor.
     public let managedCopies: [ManagedCopy]
 
     public init(config: GangwayConfig) {
-        account = config.account
         var endpoints: [String: Endpoint] = [:]
         var managedCopies: [ManagedCopy] = []
+        var sources: [String: PoolSource] = [:]
         var ports = LoopbackPorts.reserve(count: Self.managedCopyCount(config))
         for endpoint in config.endpoints {
             let backend: Endpoint.Backend
             switch endpoint.backend {
             case .model(let model):
-                backend = .model(
-                    Self.makePool(
-                        endpointName: endpoint.name, componentName: nil, model: model, settings: endpoint.settings,
-                        ports: &ports, copies: &managedCopies))
+                let pool = Self.makePool(
+                    endpointName: endpoint.name, componentName: nil, model: model, settings: endpoint.settings,
+                    ports: &ports, copies: &managedCopies)
+                sources[Self.poolKey(endpoint: endpoint.name, component: nil)] = PoolSource(
+                    pool: pool, model: model, settings: endpoint.settings)
+                backend = .model(pool)
             case .components(let components):
                 var pools: [String: ModelPool] = [:]
                 for component in components {
-                    pools[component.name.lowercased()] = Self.makePool(
+                    let pool = Self.makePool(
                         endpointName: endpoint.name, componentName: component.name, model: component.model,
                         settings: endpoint.settings, ports: &ports, copies: &managedCopies)
+                    sources[Self.poolKey(endpoint: endpoint.name, component: component.name)] = PoolSource(
+                        pool: pool, model: component.model, settings: endpoint.settings)
+                    pools[component.name.lowercased()] = pool
                 }
                 backend = .components(pools)
             }
             endpoints[endpoint.name.lowercased()] = Endpoint(name: endpoint.name, backend: backend)
         }
-        self.endpointsByName = endpoints
+        self.init(account: config.account, endpointsByName: endpoints, sources: sources, managedCopies: managedCopies)
+    }
+
+    init(account: String, endpointsByName: [String: Endpoint], sources: [String: PoolSource], managedCopies: [ManagedCopy]) {
+        self.account = account
+        self.endpointsByName = endpointsByName
+        self.sources = sources
         self.managedCopies = managedCopies
     }
 

@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Synchronization
 
 /// A request as it will be sent to an instance (path relative to the instance's base URL).
 struct ForwardedRequest: Sendable {
@@ -22,25 +23,29 @@ struct UpstreamExchange: Sendable {
 
 /// The upstream clients (one per connect timeout in use) and the send-with-failover logic.
 public final class UpstreamClients: Sendable {
-    private let clients: [Duration: UpstreamClient]
-    private let fallback: UpstreamClient
+    /// One client per connect timeout in use; a reload may bring a new one.
+    private let clients = Mutex<[Duration: UpstreamClient]>([:])
 
     public init(connectTimeouts: Set<Duration>) {
-        var clients: [Duration: UpstreamClient] = [:]
-        for timeout in connectTimeouts { clients[timeout] = UpstreamClient(connectTimeout: timeout) }
-        fallback = clients.values.first ?? UpstreamClient()
-        self.clients = clients
+        clients.withLock { clients in
+            for timeout in connectTimeouts { clients[timeout] = UpstreamClient(connectTimeout: timeout) }
+        }
     }
 
     func client(for pool: ModelPool) -> UpstreamClient {
-        clients[pool.settings.timeouts.connect] ?? fallback
+        let timeout = pool.settings.timeouts.connect
+        return clients.withLock { clients in
+            if let client = clients[timeout] { return client }
+            let client = UpstreamClient(connectTimeout: timeout)
+            clients[timeout] = client
+            return client
+        }
     }
 
     public func shutdown() async {
-        for client in clients.values {
+        for client in clients.withLock({ Array($0.values) }) {
             try? await client.shutdown()
         }
-        if clients.isEmpty { try? await fallback.shutdown() }
     }
 
     /// Sends to an instance chosen by the pool's policy. A connection that cannot be opened is
