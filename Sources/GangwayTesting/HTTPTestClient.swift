@@ -29,6 +29,13 @@ public enum HTTPTestClient {
             request.headers.add(name: "content-type", value: "application/json")
         }
         for (name, value) in headers { request.headers.replaceOrAdd(name: name, value: value) }
+        // Tests start and stop servers on reused ports: a kept-alive connection to a server
+        // that has gone would make a later request fail for the test's plumbing, not Gangway.
+        // (Not for large uploads, which a server may refuse early: it then reads the rest of
+        // the body on a kept-alive connection, where `close` would cut the upload short.)
+        if (body?.count ?? 0) < 1 << 20 {
+            request.headers.replaceOrAdd(name: "connection", value: "close")
+        }
         let response = try await HTTPClient.shared.execute(request, timeout: timeout)
         let collected = try await response.body.collect(upTo: 64 * 1024 * 1024)
         return Reply(status: Int(response.status.code), headers: response.headers, body: Array(collected.readableBytesView))

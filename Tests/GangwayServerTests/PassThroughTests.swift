@@ -67,6 +67,7 @@ struct PassThroughTests {
         request.headers.add(name: "x-mock-chunk-delay-ms", value: "150")
         request.body = .bytes(ByteBuffer(string: body))
         let started = ContinuousClock.now
+        request.headers.add(name: "connection", value: "close")
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         var firstChunkAt: Duration?
         var received: [UInt8] = []

@@ -65,7 +65,7 @@ public enum GangwayApplication {
             router.on("/endpoints/:endpoint/openai/v1/**", method: method, use: proxy.handle)
             router.on("/endpoints/:endpoint/inference-components/:component/openai/v1/**", method: method, use: proxy.handle)
         }
-        SageMakerRuntime(registry: registry, clients: clients, runtimeGuard: runtimeGuard).register(on: router)
+        SageMakerRuntime(registry: registry, clients: clients, runtimeGuard: runtimeGuard, metrics: metrics).register(on: router)
 
         let services: [any Service] =
             [

@@ -15,9 +15,19 @@ extension SageMakerRuntime {
         let deadline = sent.start + min(settings.invocationTimeout, settings.timeouts.total)
         let logger = context.logger
         let target = sent.pool.target
+        let record = context.record
         let body = ResponseBody(contentLength: contentLength) { writer in
             defer { sent.exchange.lease.release() }
-            let outcome = try await ResponseRelay.relay(response.body, to: &writer, idleTimeout: settings.timeouts.idle, deadline: deadline)
+            var observer = RelayObserver(metrics: sent.meter.metrics, start: sent.start)
+            let outcome: RelayOutcome
+            do {
+                outcome = try await ResponseRelay.relay(
+                    response.body, to: &writer, idleTimeout: settings.timeouts.idle, deadline: deadline, observer: &observer)
+            } catch {
+                sent.finish(failure: nil, observer: observer, record: record)
+                throw error
+            }
+            sent.finish(failure: outcome.failure, observer: observer, record: record)
             if let failure = outcome.failure {
                 // The status line is gone: all that is left is to cut the response short.
                 logger.warning(

@@ -20,18 +20,24 @@ extension SageMakerRuntime {
         let logger = context.logger
         let target = sent.pool.target
         let originalRequest = sent.request
+        let record = context.record
         let body = ResponseBody { writer in
             defer { sent.exchange.lease.release() }
             // A stream may run for minutes: a client that goes away must stop the model's work at once.
             try await originalRequest.body.consumeWithCancellationOnInboundClose { _ in
                 var events: any ResponseBodyWriter = EventStreamBodyWriter(base: writer)
+                var observer = RelayObserver(metrics: sent.meter.metrics, start: sent.start)
                 let outcome: RelayOutcome
                 do {
                     outcome = try await ResponseRelay.relay(
-                        response.body, to: &events, idleTimeout: settings.timeouts.idle, deadline: deadline)
+                        response.body, to: &events, idleTimeout: settings.timeouts.idle, deadline: deadline,
+                        observer: &observer)
+                    sent.finish(failure: outcome.failure, observer: observer, record: record)
                 } catch is CancellationError {
+                    sent.finish(failure: nil, observer: observer, record: record)
                     throw CancellationError()
                 } catch {
+                    sent.finish(failure: nil, observer: observer, record: record)
                     // Most likely the client's side failed too; if not, it learns why the stream ends.
                     logger.error("stream relay failed", metadata: ["target": "\(target)", "error": "\(error)"])
                     try? await writer.write(StreamFailureEvent.internalFailure.encoded())

@@ -19,12 +19,17 @@ struct SageMakerRuntime: Sendable {
     let registry: LiveRegistry
     let clients: UpstreamClients
     let runtimeGuard: RuntimeGuard
+    let metrics: GatewayMetrics
     let sessions: SessionTable
 
-    init(registry: LiveRegistry, clients: UpstreamClients, runtimeGuard: RuntimeGuard, sessions: SessionTable = SessionTable()) {
+    init(
+        registry: LiveRegistry, clients: UpstreamClients, runtimeGuard: RuntimeGuard, metrics: GatewayMetrics,
+        sessions: SessionTable = SessionTable()
+    ) {
         self.registry = registry
         self.clients = clients
         self.runtimeGuard = runtimeGuard
+        self.metrics = metrics
         self.sessions = sessions
     }
 
@@ -42,6 +47,17 @@ struct SageMakerRuntime: Sendable {
         let start: ContinuousClock.Instant
         /// The request with its body collected (its inbound-close detection still usable).
         let request: Request
+        /// Accounts the invocation in the endpoint's metrics until its response is complete.
+        let meter: RequestMeter
+        /// When the request went to the instance, for model latency.
+        let sentAt: ContinuousClock.Instant
+
+        func finish(failure: RelayFailure?, observer: RelayObserver, record: RequestRecord?) {
+            observer.report(to: record, metrics: meter.metrics)
+            let status = Int(exchange.response.status.code)
+            meter.finish(status: status, modelLatency: .now - sentAt, modelFailed: failure != nil)
+            if let failure { record?.update { $0.error = failure.code } }
+        }
     }
 
     /// Everything the two operations share, up to the instance's response head: body limit,
@@ -66,7 +82,15 @@ struct SageMakerRuntime: Sendable {
         }
 
         // Who is calling is settled before anything about the endpoint is revealed.
-        _ = try await runtimeGuard.admit(request, body: body, endpoint: endpointName, component: component, context: context)
+        let caller = try await runtimeGuard.admit(
+            request, body: body, endpoint: endpointName, component: component, context: context)
+        context.record?.update {
+            $0.bytesIn = body.readableBytes
+            $0.principalARN = caller.user.arn
+            $0.accessKeyID = caller.accessKeyID
+            $0.endpoint = endpointName
+            $0.component = component
+        }
         let registry = self.registry.current
         guard let endpoint = registry.endpoint(named: endpointName) else {
             throw SageMakerError(GatewayError.endpointNotFound(endpointName, account: registry.account))
@@ -75,6 +99,24 @@ struct SageMakerRuntime: Sendable {
             throw SageMakerError.componentNameMissing(endpoint: endpoint.name)
         }
         let pool = try registry.pool(endpoint: endpointName[...], component: component?[...])
+        let meter = RequestMeter(metrics: metrics.pool(pool), start: start)
+        do {
+            return try await send(
+                request, body: body, pool: pool, endpoint: endpoint.name, start: start, streaming: streaming, meter: meter,
+                context: context)
+        } catch let error as SageMakerError {
+            meter.finish(status: Int(error.status.code), modelLatency: nil, modelFailed: error.status.code == 424)
+            throw error
+        } catch let error as GatewayError {
+            meter.finish(status: Int(error.status.code), modelLatency: nil, modelFailed: [502, 504].contains(error.status.code))
+            throw error
+        }
+    }
+
+    private func send(
+        _ request: Request, body: ByteBuffer, pool: ModelPool, endpoint: String, start: ContinuousClock.Instant,
+        streaming: Bool, meter: RequestMeter, context: GangwayRequestContext
+    ) async throws -> Sent {
 
         var pinned: Int?
         if let session = request.headers[SageMakerHeaders.sessionID], !session.isEmpty {
@@ -94,12 +136,17 @@ struct SageMakerRuntime: Sendable {
         // The invocation timeout bounds a synchronous call whole, and a stream until its first byte.
         let deadline = start + min(pool.settings.invocationTimeout, pool.settings.timeouts.total)
         let exchange: UpstreamExchange
+        let sentAt = ContinuousClock.now
         if let pinned {
             exchange = try await clients.send(forwarded, to: pool, pinnedTo: pinned, deadline: deadline, logger: context.logger)
         } else {
             exchange = try await clients.send(forwarded, to: pool, deadline: deadline, logger: context.logger)
         }
-        let sent = Sent(exchange: exchange, pool: pool, endpoint: endpoint.name, start: start, request: request)
+        let sent = Sent(
+            exchange: exchange, pool: pool, endpoint: endpoint, start: start, request: request, meter: meter,
+            sentAt: sentAt)
+        context.record?.update { $0.instance = exchange.lease.instance.url.description }
+        meter.metrics?.perInstance[exchange.lease.instance.index].increment()
         try await rejectModelError(sent, deadline: deadline)
         recordSession(sent)
         return sent

@@ -54,52 +54,79 @@ public final class UpstreamClients: Sendable {
     func send(
         _ forwarded: ForwardedRequest, to pool: ModelPool, deadline: ContinuousClock.Instant, logger: Logger
     ) async throws -> UpstreamExchange {
-        let client = client(for: pool)
         var tried: Set<Int> = []
-        var lastConnectError: (any Error)?
+        var connectFailed = false
         while let instance = pool.acquire(excluding: tried) {
             tried.insert(instance.index)
-            let lease = InstanceLease(pool: pool, instance: instance)
-            var request = HTTPClientRequest(url: instance.url.description + forwarded.path)
-            request.method = HTTPMethod(rawValue: forwarded.method.rawValue)
-            request.headers = HeaderForwarding.requestHeaders(forwarded.headers)
-            if let body = forwarded.body {
-                request.body = .bytes(body)
-            }
-            let headDeadline = min(ContinuousClock.now + pool.settings.timeouts.firstByte, deadline)
-            let timeout = headDeadline - ContinuousClock.now
             do {
-                let response = try await client.http.execute(
-                    request, deadline: .now() + .nanoseconds(max(0, timeout.nanoseconds)), logger: nil)
-                return UpstreamExchange(response: response, lease: lease)
-            } catch {
-                lease.release()
-                if UpstreamClient.isConnectFailure(error) {
-                    if pool.recordConnectFailure(instance) == .leftRotation {
-                        logger.warning(
-                            "instance left rotation: connection failed",
-                            metadata: ["target": "\(pool.target)", "instance": "\(instance.url)"])
-                    }
-                    logger.info(
-                        "connect failed; trying another instance",
-                        metadata: ["target": "\(pool.target)", "instance": "\(instance.url)", "error": "\(error)"])
-                    lastConnectError = error
-                    continue
+                return try await attempt(forwarded, on: instance, of: pool, deadline: deadline, logger: logger)
+            } catch let failure as ConnectFailure {
+                if pool.recordConnectFailure(instance) == .leftRotation {
+                    logger.warning(
+                        "instance left rotation: connection failed",
+                        metadata: ["target": "\(pool.target)", "instance": "\(instance.url)"])
                 }
-                if let clientError = error as? HTTPClientError, clientError == .deadlineExceeded {
-                    let phase = ContinuousClock.now >= deadline ? "total timeout" : "time to first byte"
-                    throw GatewayError.instanceTimeout(pool.target, phase: phase)
-                }
-                if error is CancellationError { throw error }
-                logger.warning(
-                    "instance request failed",
-                    metadata: ["target": "\(pool.target)", "instance": "\(instance.url)", "error": "\(error)"])
-                throw GatewayError.instanceUnreachable(pool.target)
+                logger.info(
+                    "connect failed; trying another instance",
+                    metadata: ["target": "\(pool.target)", "instance": "\(instance.url)", "error": "\(failure.underlying)"])
+                connectFailed = true
             }
         }
-        if lastConnectError != nil {
+        throw connectFailed ? GatewayError.instanceUnreachable(pool.target) : GatewayError.noHealthyInstance(pool.target)
+    }
+
+    /// Sends to one given instance, the one holding a stateful session. Never sent elsewhere,
+    /// even when it cannot be reached: another instance does not know the session.
+    func send(
+        _ forwarded: ForwardedRequest, to pool: ModelPool, pinnedTo index: Int, deadline: ContinuousClock.Instant,
+        logger: Logger
+    ) async throws -> UpstreamExchange {
+        guard let instance = pool.acquire(index: index) else {
+            throw GatewayError.noHealthyInstance(pool.target)
+        }
+        do {
+            return try await attempt(forwarded, on: instance, of: pool, deadline: deadline, logger: logger)
+        } catch is ConnectFailure {
             throw GatewayError.instanceUnreachable(pool.target)
         }
-        throw GatewayError.noHealthyInstance(pool.target)
+    }
+
+    /// A connection to the instance could not be opened: the request never left Gangway.
+    struct ConnectFailure: Error {
+        let underlying: any Error
+    }
+
+    /// One try on one already-acquired instance. Throws ``ConnectFailure`` when the request
+    /// never left, else the ``GatewayError`` to answer (or a cancellation).
+    private func attempt(
+        _ forwarded: ForwardedRequest, on instance: ModelPool.Instance, of pool: ModelPool,
+        deadline: ContinuousClock.Instant, logger: Logger
+    ) async throws -> UpstreamExchange {
+        let lease = InstanceLease(pool: pool, instance: instance)
+        var request = HTTPClientRequest(url: instance.url.description + forwarded.path)
+        request.method = HTTPMethod(rawValue: forwarded.method.rawValue)
+        request.headers = HeaderForwarding.requestHeaders(forwarded.headers)
+        if let body = forwarded.body {
+            request.body = .bytes(body)
+        }
+        let headDeadline = min(ContinuousClock.now + pool.settings.timeouts.firstByte, deadline)
+        let timeout = headDeadline - ContinuousClock.now
+        do {
+            let response = try await client(for: pool).http.execute(
+                request, deadline: .now() + .nanoseconds(max(0, timeout.nanoseconds)), logger: nil)
+            return UpstreamExchange(response: response, lease: lease)
+        } catch {
+            lease.release()
+            if error is CancellationError { throw error }
+            if UpstreamClient.isConnectFailure(error) { throw ConnectFailure(underlying: error) }
+            if let clientError = error as? HTTPClientError, clientError == .deadlineExceeded {
+                let phase = ContinuousClock.now >= deadline ? "total timeout" : "time to first byte"
+                throw GatewayError.instanceTimeout(pool.target, phase: phase)
+            }
+            logger.warning(
+                "instance request failed",
+                metadata: ["target": "\(pool.target)", "instance": "\(instance.url)", "error": "\(error)"])
+            throw GatewayError.instanceUnreachable(pool.target)
+        }
     }
 }

@@ -113,6 +113,7 @@ struct ManagedEndpointTests {
         for (name, value) in gangway.auth() { request.headers.add(name: name, value: value) }
         request.body = .bytes(ByteBuffer(string: streamBody))
         // The response head has arrived: the stream is in flight when shutdown begins.
+        request.headers.add(name: "connection", value: "close")
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         #expect(response.status == .ok)
         let stopping = Task { await gangway.server.stop(grace: .seconds(20)) }
