@@ -25,8 +25,17 @@ final class ChunkHandoff: Sendable {
             return false
         case .mustWait:
             return await withCheckedContinuation { continuation in
-                let resume = state.withLock { $0.parkProducer(chunk, continuation) }
-                if let resume { continuation.resume(returning: resume) }
+                switch state.withLock({ $0.parkProducer(chunk, continuation) }) {
+                case .parked:
+                    break
+                case .buffered:
+                    continuation.resume(returning: true)
+                case .handedOver(let consumer):
+                    consumer.resume(returning: .success(chunk))
+                    continuation.resume(returning: true)
+                case .closed:
+                    continuation.resume(returning: false)
+                }
             }
         }
     }
@@ -97,15 +106,28 @@ extension ChunkHandoff {
             return .accepted(consumer: nil)
         }
 
-        /// Parks the producer, unless the state changed since ``offer(_:)``; then returns its answer.
-        mutating func parkProducer(_ chunk: ByteBuffer, _ continuation: CheckedContinuation<Bool, Never>) -> Bool? {
-            guard ending == nil else { return false }
+        enum ParkResult {
+            case parked
+            case buffered
+            /// The consumer drained everything and is waiting: the chunk goes straight to it,
+            /// never into the buffer behind its back (that would let the next chunk overtake it).
+            case handedOver(CheckedContinuation<Result<ByteBuffer?, any Error>, Never>)
+            case closed
+        }
+
+        /// Parks the producer, unless the state changed since ``offer(_:)``.
+        mutating func parkProducer(_ chunk: ByteBuffer, _ continuation: CheckedContinuation<Bool, Never>) -> ParkResult {
+            guard ending == nil else { return .closed }
+            if let waiting = consumer {
+                consumer = nil
+                return .handedOver(waiting)
+            }
             if buffer.count < capacity {
                 buffer.append(chunk)
-                return true
+                return .buffered
             }
             producer = (chunk, continuation)
-            return nil
+            return .parked
         }
 
         /// The next result for the consumer if one is ready, and a producer to wake.
