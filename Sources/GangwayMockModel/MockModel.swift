@@ -35,7 +35,8 @@ public enum MockModel {
         MockModelRoutes(configuration: configuration, stats: stats).register(on: router)
         return Application(
             router: router,
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port), serverName: nil, backlog: 4096),
             onServerRunning: { channel in
                 await onServerRunning(channel.localAddress?.port ?? configuration.port)
             },

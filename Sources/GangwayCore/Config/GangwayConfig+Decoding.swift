@@ -33,6 +33,9 @@ extension GangwayConfig {
         if let drain = try reader.duration("drain_timeout") {
             self.drainTimeout = drain
         }
+        if let backlog = try reader.int("listen_backlog", range: 1...65535) {
+            self.listenBacklog = backlog
+        }
         endpointDefaults = try EndpointSettings.read(from: &reader, inheriting: EndpointSettings())
         if let items = try reader.list("endpoints") {
             var seen: [String: Int] = [:]

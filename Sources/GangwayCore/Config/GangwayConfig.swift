@@ -10,6 +10,8 @@ public struct GangwayConfig: Sendable, Equatable {
     public var accessLog: String = "stdout"
     /// On SIGTERM/SIGINT: how long in-flight requests and streams may run before they are cut.
     public var drainTimeout: Duration = .seconds(30)
+    /// Pending connections the kernel queues before Gangway accepts them (bursts of new clients).
+    public var listenBacklog: Int = 4096
     /// Defaults applied to every endpoint that does not set its own.
     public var endpointDefaults = EndpointSettings()
     public var endpoints: [EndpointConfig] = []

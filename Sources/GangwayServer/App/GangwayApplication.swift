@@ -83,7 +83,8 @@ public enum GangwayApplication {
             + (reloadConfig.map { [ConfigReloader(live: registry, running: config, load: $0, logger: logger)] } ?? [])
         return Application(
             router: router,
-            configuration: .init(address: .hostname(config.listen.host, port: config.listen.port)),
+            configuration: .init(
+                address: .hostname(config.listen.host, port: config.listen.port), backlog: config.listenBacklog),
             services: services,
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)

@@ -165,9 +165,15 @@ struct OpenAIProxy: Sendable {
             }
             try await writer.finish(nil)
         }
+        var headers = responseHeaders
+        if isEventStream || streamRequested {
+            // Watching the connection for a client that leaves (to stop the instance at once)
+            // uses up the connection: say so, so clients open a new one for the next request.
+            headers[.connection] = "close"
+        }
         return Response(
             status: HTTPResponse.Status(code: status, reasonPhrase: exchange.response.status.reasonPhrase),
-            headers: responseHeaders, body: bodyWriter)
+            headers: headers, body: bodyWriter)
     }
 }
 
