@@ -1,0 +1,229 @@
+"""Gangway's benchmark against HAProxy, nginx and LiteLLM: see Benchmarks/README.md.
+Run it through Benchmarks/run, which installs the tools and builds what it needs."""
+import argparse
+import datetime
+import json
+import math
+import os
+import platform
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from contestants import SLOW_TOKENS_PER_SECOND, Direct, Gangway, HAProxy, LiteLLM, Nginx, Upstreams  # noqa: E402
+from measure import Tools  # noqa: E402
+from processes import RSSSampler  # noqa: E402
+from report import render_markdown, render_table, summarise  # noqa: E402
+from stats import bisect_rate  # noqa: E402
+
+PROFILES = {
+    # seconds per step; rounds for the rate search; capacity ladder
+    "quick": dict(rounds=3, latency_s=3, wrk_s=1, stream_s=1.5, rate_rounds=1, rate_steps=4, rate_s=1,
+                  capacity=[2000]),
+    "full": dict(rounds=5, latency_s=6, wrk_s=2, stream_s=3, rate_rounds=3, rate_steps=5, rate_s=1.5,
+                 capacity=[1000, 2500, 5000]),
+}
+CONNECTIONS = [1, 16, 64, 256]
+STREAM_CONCURRENCY = [1, 256]
+STREAM_TOKENS = 5           # per stream in the first-token and gap figures (100 ms at 50 tokens/s)
+STALL_FACTOR = 10           # a gap over 10x the upstream's pace is a stall
+HOLD_S = 4                  # capacity: seconds every stream is held open after the ramp
+
+
+def log(message):
+    print(f"[{datetime.datetime.now():%H:%M:%S}] {message}", file=sys.stderr, flush=True)
+
+
+def raise_fd_limit():
+    for limit in (1 << 20, 1 << 19, 1 << 18, 1 << 17, 65536):
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
+            return limit
+        except (ValueError, OSError):
+            continue
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
+def warm_up(tools, contestant):
+    """One request per role, so lazily built state is in place before anything is measured."""
+    tools.streams(contestant, "stream", 1, 5, 2, once=True)
+    tools.latency([contestant], 0.3)
+
+
+def run_round(round_index, contestants, tools, profile, rows):
+    order = contestants[round_index % len(contestants):] + contestants[:round_index % len(contestants)]
+    log(f"round {round_index + 1}: latency at one request in flight")
+    rows["latency"].append(tools.latency(contestants, profile["latency_s"]))
+    for connections in CONNECTIONS:
+        log(f"round {round_index + 1}: throughput at {connections} connections")
+        for contestant in order:
+            rows["wrk"].append(dict(round=round_index, contestant=contestant.name, connections=connections,
+                                    **tools.wrk(contestant, connections, profile["wrk_s"])))
+    for concurrency in STREAM_CONCURRENCY:
+        log(f"round {round_index + 1}: {concurrency} concurrent streams")
+        for contestant in order:
+            report = tools.streams(contestant, "stream", concurrency, profile["stream_s"], STREAM_TOKENS,
+                                   ramp=min(0.2, profile["stream_s"] / 4))
+            rows["streams"].append(dict(round=round_index, contestant=contestant.name, concurrency=concurrency,
+                                        report=report))
+    if round_index < profile["rate_rounds"]:
+        for contestant in order:
+            peak = max(r["rps"] for r in rows["wrk"] if r["contestant"] == contestant.name
+                       and r["round"] == round_index)
+            log(f"round {round_index + 1}: rate search for {contestant.name} (closed-loop peak {peak:.0f}/s)")
+            measure = lambda rate, c=contestant: tools.rate(c, rate, profile["rate_s"])  # noqa: E731
+            under_10 = bisect_rate(measure, peak * 1.1, 10_000, profile["rate_steps"])
+            under_1 = bisect_rate(measure, (under_10 or peak / 8) * 1.05, 1_000, profile["rate_steps"])
+            rows["rate"].append(dict(round=round_index, contestant=contestant.name, under_1ms=under_1,
+                                     under_10ms=under_10))
+
+
+def capacity(contestants, tools, ladder, rows):
+    """The most concurrent streams at a 50 ms pace held without a stall, climbing a ladder:
+    streams open over a ramp, then all are held for HOLD_S more seconds. Held means every
+    stream opened, none failed, and no gap (first event included) exceeded 10x the pace."""
+    pace = 1 / SLOW_TOKENS_PER_SECOND
+    for contestant in contestants:
+        for streams in ladder:
+            # 500 new connections a second: faster bursts overflow the mock upstream's accept queue
+            # (backlog 256), and the SYN retries that follow read as one-second stalls.
+            ramp = max(1.0, streams / 500)
+            tokens = math.ceil((ramp + HOLD_S + 3) / pace)   # outlasts the window
+            sampler = RSSSampler(contestant.process) if contestant.process else None
+            log(f"capacity: {contestant.name} with {streams} streams")
+            report = tools.streams(contestant, "slow", streams, ramp + HOLD_S, tokens, ramp=ramp,
+                                   once=True, stall_ms=STALL_FACTOR * pace * 1000, sampler=sampler)
+            held = (report["peak_open"] == streams and report["failed"] == 0 and report["stalled"] == 0
+                    and report["stalled_open"] == 0)
+            rows["capacity"].append(dict(contestant=contestant.name, streams=streams, held=held,
+                                         rss_peak_mb=sampler.peak if sampler else None, report=report))
+            if not held:
+                break
+
+
+def soak(contestants, tools, minutes, rows):
+    for contestant in contestants:
+        if contestant.process is None:
+            continue
+        peak = tools.wrk(contestant, 64, 3)["rps"]
+        rate = peak / 2
+        log(f"soak: {contestant.name} at {rate:.0f}/s (half of {peak:.0f}/s) for {minutes} min")
+        end = time.monotonic() + minutes * 60
+        series = [dict(t=0, rss_mb=contestant.process.rss_mb())]
+        start = time.monotonic()
+        while time.monotonic() < end:
+            seconds = min(60, end - time.monotonic())
+            if seconds < 1:
+                break
+            report = tools.rate(contestant, rate, seconds)
+            series.append(dict(t=round(time.monotonic() - start), rss_mb=contestant.process.rss_mb(),
+                               achieved=report["achieved"], p99_us=report["latency"]["p99"],
+                               errors=report["errors"]))
+            log(f"soak: {contestant.name} t={series[-1]['t']}s rss={series[-1]['rss_mb']:.1f} MiB "
+                f"p99={series[-1]['p99_us']} µs")
+        rows["soak"].append(dict(contestant=contestant.name, rate=rate, minutes=minutes, series=series))
+
+
+def tool_versions(venv):
+    def first_line(argv):
+        try:
+            out = subprocess.run(argv, capture_output=True, text=True, timeout=30)
+            line = (out.stdout or out.stderr).strip().splitlines()[0]
+            return line.split(" - ")[0].replace("HAProxy version ", "").replace("nginx version: ", "")
+        except (OSError, IndexError, subprocess.TimeoutExpired):
+            return None
+    return {
+        "haproxy": first_line(["haproxy", "-v"]), "nginx": first_line(["nginx", "-v"]),
+        "wrk": first_line(["wrk", "-v"]),
+        "litellm": first_line([os.path.join(venv, "bin", "python"), "-c",
+                               "import importlib.metadata as m; print(m.version('litellm'))"]),
+        "kernel": platform.release(), "cpus": os.cpu_count(),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(prog="Benchmarks/run", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="about 3 minutes: fewer rounds, shorter steps")
+    parser.add_argument("--soak", action="store_true", help="soak mode: half the peak rate, RSS over time")
+    parser.add_argument("--soak-minutes", type=float, default=30)
+    parser.add_argument("--only", help="comma-separated contestants (direct is always included)")
+    parser.add_argument("--rounds", type=int, help="override the profile's number of rounds")
+    parser.add_argument("--gangway", required=True, help="release gangway binary")
+    parser.add_argument("--loadgen", required=True, help="release gangway-loadgen binary")
+    parser.add_argument("--venv", required=True, help="virtual environment with LiteLLM's proxy")
+    parser.add_argument("--results", required=True, help="folder for latest.json and latest.md")
+    args = parser.parse_args()
+    for key in ("gangway", "loadgen", "venv", "results"):
+        setattr(args, key, os.path.abspath(getattr(args, key)))
+
+    profile = dict(PROFILES["quick" if args.quick else "full"])
+    if args.rounds:
+        profile["rounds"] = args.rounds
+    wanted = {"haproxy", "nginx", "litellm", "gangway"} if not args.only else set(args.only.split(","))
+    # SIGTERM (and Ctrl-C) unwind through the finally below, which stops every server started.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    fd_limit = raise_fd_limit()
+    work = tempfile.mkdtemp(prefix="gangway-bench-")
+    os.makedirs(os.path.join(work, "nginx-tmp"))
+    os.makedirs(args.results, exist_ok=True)
+    log(f"work folder {work} (server logs), open-file limit {fd_limit}")
+
+    started = time.monotonic()
+    upstreams = Upstreams(work, args.gangway)
+    contestants = [Direct(upstreams)]
+    try:
+        factories = [("haproxy", lambda: HAProxy(work, upstreams)), ("nginx", lambda: Nginx(work, upstreams)),
+                     ("litellm", lambda: LiteLLM(work, upstreams, args.venv)),
+                     ("gangway", lambda: Gangway(work, upstreams, args.gangway))]
+        for name, factory in factories:
+            if name in wanted:
+                log(f"starting {name}")
+                contestants.append(factory())
+        tools = Tools(work, args.loadgen)
+        for contestant in contestants:
+            warm_up(tools, contestant)
+        time.sleep(1)
+        rows = {"latency": [], "wrk": [], "streams": [], "rate": [], "capacity": [], "soak": [],
+                "rss_idle_mb": {c.name: c.process.rss_mb() for c in contestants if c.process}}
+        if args.soak:
+            soak(contestants, tools, args.soak_minutes, rows)
+            name = "soak"
+        else:
+            for round_index in range(profile["rounds"]):
+                run_round(round_index, contestants, tools, profile, rows)
+            capacity(contestants, tools, profile["capacity"], rows)
+            time.sleep(2)
+            rows["rss_idle_after_mb"] = {c.name: c.process.rss_mb() for c in contestants if c.process}
+            name = "latest"
+    finally:
+        for contestant in contestants:
+            contestant.stop()
+        upstreams.stop()
+
+    meta = dict(date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+                mode="soak" if args.soak else ("quick" if args.quick else "full"), profile=profile,
+                seconds=round(time.monotonic() - started), tools=tool_versions(args.venv),
+                pinning="proxy under test on CPU 0; load generator and upstreams on CPU 1",
+                load=os.getloadavg())
+    result = summarise(rows, meta)
+    with open(os.path.join(args.results, f"{name}.json"), "w") as f:
+        json.dump(result, f, indent=2)
+    markdown = render_markdown(result)
+    with open(os.path.join(args.results, f"{name}.md"), "w") as f:
+        f.write(markdown)
+    print(render_table(result))
+    if os.environ.get("GANGWAY_BENCH_KEEP"):
+        log(f"server logs kept in {work}")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+    log(f"saved {args.results}/{name}.json and {name}.md")
+
+
+if __name__ == "__main__":
+    main()
