@@ -21,9 +21,7 @@ public enum GangwayApplication {
     ) -> some ApplicationProtocol {
         let startRegistry = EndpointRegistry(config: config)
         let registry = LiveRegistry(startRegistry)
-        var connectTimeouts = Set(config.endpoints.map(\.settings.timeouts.connect))
-        connectTimeouts.insert(config.endpointDefaults.timeouts.connect)
-        let clients = UpstreamClients(connectTimeouts: connectTimeouts)
+        let clients = UpstreamClients()
         let healthClient = UpstreamClient(connectTimeout: config.endpointDefaults.healthCheck.timeout)
         let authenticator = Authenticator(store: store, region: config.region)
         let authorizer = Authorizer()

@@ -128,7 +128,11 @@ struct OpenAIProxy: Sendable {
             var observer = RelayObserver(metrics: meter.metrics, start: record?.start ?? sentAt)
             let outcome: RelayOutcome
             do {
-                if isEventStream || streamRequested {
+                if let length = contentLength, length <= ResponseRelay.directRelayLimit {
+                    // A small answer of known length (the usual non-streamed completion): relayed
+                    // in this task, without a watchdog; the client's read backstop bounds a stall.
+                    outcome = try await ResponseRelay.relayDirect(upstreamBody, to: &writer, observer: &observer)
+                } else if isEventStream || streamRequested {
                     // A stream may run for minutes: a client that goes away must stop the
                     // instance's work at once, not at the next chunk.
                     outcome = try await originalRequest.body.consumeWithCancellationOnInboundClose { _ in

@@ -10,9 +10,15 @@ public import NIOPosix
 public final class UpstreamClient: Sendable {
     let http: HTTPClient
 
-    public init(eventLoopGroup: MultiThreadedEventLoopGroup = .singleton, connectTimeout: Duration = .seconds(3)) {
+    /// `readBackstop`: the longest silence on a connection before it is dropped, a safety net
+    /// behind the relay's own idle and total timeouts (the relay's fast path has no watchdog).
+    public init(
+        eventLoopGroup: MultiThreadedEventLoopGroup = .singleton, connectTimeout: Duration = .seconds(3),
+        readBackstop: Duration? = nil
+    ) {
         var configuration = HTTPClient.Configuration()
-        configuration.timeout = .init(connect: .nanoseconds(connectTimeout.nanoseconds), read: nil)
+        configuration.timeout = .init(
+            connect: .nanoseconds(connectTimeout.nanoseconds), read: readBackstop.map { .nanoseconds($0.nanoseconds) })
         // A refused connection must fail at once so the request can go to another instance;
         // the pool's own retry would hold the request for the whole connect timeout.
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 100_000)

@@ -23,21 +23,29 @@ struct UpstreamExchange: Sendable {
 
 /// The upstream clients (one per connect timeout in use) and the send-with-failover logic.
 public final class UpstreamClients: Sendable {
-    /// One client per connect timeout in use; a reload may bring a new one.
-    private let clients = Mutex<[Duration: UpstreamClient]>([:])
+    /// The client settings a pool needs: its connect timeout, and a read backstop at the
+    /// longer of its first-byte and idle timeouts (never shorter than what the relay allows).
+    struct ClientKey: Hashable {
+        let connect: Duration
+        let readBackstop: Duration
 
-    public init(connectTimeouts: Set<Duration>) {
-        clients.withLock { clients in
-            for timeout in connectTimeouts { clients[timeout] = UpstreamClient(connectTimeout: timeout) }
+        init(_ timeouts: UpstreamTimeouts) {
+            connect = timeouts.connect
+            readBackstop = max(timeouts.firstByte, timeouts.idle)
         }
     }
 
+    /// One client per distinct setting in use; a reload may bring a new one.
+    private let clients = Mutex<[ClientKey: UpstreamClient]>([:])
+
+    public init() {}
+
     func client(for pool: ModelPool) -> UpstreamClient {
-        let timeout = pool.settings.timeouts.connect
+        let key = ClientKey(pool.settings.timeouts)
         return clients.withLock { clients in
-            if let client = clients[timeout] { return client }
-            let client = UpstreamClient(connectTimeout: timeout)
-            clients[timeout] = client
+            if let client = clients[key] { return client }
+            let client = UpstreamClient(connectTimeout: key.connect, readBackstop: key.readBackstop)
+            clients[key] = client
             return client
         }
     }
