@@ -92,6 +92,25 @@ struct ErrorTests {
         #expect(!events.contains("[DONE]"))
     }
 
+    @Test("a stream that outlives the total timeout is ended with an error event, though chunks keep coming")
+    func totalTimeoutEndsStream() async throws {
+        let mock = try await MockInstance.start()
+        let gangway = try await GangwayInstance.start(
+            try singleModelConfig(["demo": [mock]], extra: "timeouts: { total: 800ms, idle: 10s }"))
+        defer { Task { await gangway.server.stop(); await mock.server.stop() } }
+        let body = #"{"model":"","stream":true,"max_tokens":30,"messages":[{"role":"user","content":"hi"}]}"#
+        let started = ContinuousClock.now
+        let reply = try await gangway.post(
+            gangway.openAIBase(endpoint: "demo") + "/chat/completions", json: body, headers: [("x-mock-chunk-delay-ms", "100")])
+        let elapsed = ContinuousClock.now - started
+        let events = sseData(reply.text)
+        #expect(events.count > 3, "chunks flowed before the deadline")
+        #expect(events.last?.contains(#""code":"instance_timeout""#) == true, "\(events)")
+        #expect(events.last?.contains("total timeout") == true)
+        #expect(elapsed < .seconds(2))
+        #expect(await eventually { mock.stats.abortedStreams == 1 })
+    }
+
     @Test("an instance that drops the connection is a 502")
     func droppedConnectionIsBadGateway() async throws {
         // A TCP server that accepts and closes at once: reachable, but never answers.

@@ -33,7 +33,7 @@ struct RelayOutcome: Sendable {
 }
 
 /// Copies an instance's response body to the client chunk by chunk as it arrives, enforcing
-/// the idle gap and total deadline with one watchdog task per response.
+/// the idle gap and total deadline with one watchdog timer per response.
 enum ResponseRelay {
     /// Answers up to this size, with a declared length, take the direct path.
     static let directRelayLimit = 1 << 20
@@ -80,6 +80,9 @@ enum ResponseRelay {
     ) async throws -> RelayOutcome {
         let handoff = ChunkHandoff()
         let lastActivity = ActivityClock()
+        let watchdog = RelayWatchdog(handoff: handoff, activity: lastActivity, idleTimeout: idleTimeout, deadline: deadline)
+        watchdog.start()
+        defer { watchdog.stop() }
         var outcome = RelayOutcome()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
@@ -93,22 +96,6 @@ enum ResponseRelay {
                     handoff.finish(CancellationError())
                 } catch {
                     handoff.finish(RelayFailure.upstreamBroken(String(describing: error)))
-                }
-            }
-            group.addTask {
-                while true {
-                    let idleDeadline = lastActivity.last + idleTimeout
-                    let wakeAt = min(idleDeadline, deadline)
-                    try await Task.sleep(until: wakeAt, clock: .continuous)
-                    let now = ContinuousClock.now
-                    if now >= deadline {
-                        handoff.finish(RelayFailure.totalTimeout)
-                        return
-                    }
-                    if now >= lastActivity.last + idleTimeout {
-                        handoff.finish(RelayFailure.idleTimeout)
-                        return
-                    }
                 }
             }
             do {
