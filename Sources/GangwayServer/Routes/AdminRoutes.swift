@@ -50,7 +50,7 @@ struct AdminRoutes: Sendable {
                 metadata: ["api": "\(service.signingName)", "reason": "\(error.logReason)", "client": "\(context.remoteAddress ?? "-")"])
             return render(
                 QueryAPI.errorResponse(
-                    service: service, status: error.kind == .missing ? 403 : 403, type: "Sender", code: error.awsCode,
+                    service: service, status: 403, type: "Sender", code: error.awsCode,
                     message: error.publicMessage, requestID: requestID),
                 requestID: requestID)
         }
