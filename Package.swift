@@ -116,7 +116,9 @@ let package = Package(
         ),
         .executableTarget(
             name: "gangway-bench",
-            dependencies: ["GangwayCore", "GangwayServer", "GangwayStore"],
+            dependencies: [
+                "GangwayCore", "GangwayServer", "GangwayStore", .product(name: "NIOCore", package: "swift-nio"),
+            ],
             path: "Benchmarks/GangwayBench",
             swiftSettings: strictSettings
         ),

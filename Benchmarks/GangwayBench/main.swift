@@ -11,6 +11,7 @@ import Foundation
 import GangwayCore
 import GangwayServer
 import GangwayStore
+import NIOCore
 
 struct Figures {
     var samples: [Double] = []
@@ -58,7 +59,7 @@ func authBenchmark(rounds: Int) async throws {
     func request(_ header: String) -> AuthenticationRequest {
         AuthenticationRequest(
             method: "POST", rawPath: "/endpoints/demo/openai/v1/chat/completions", rawQuery: "",
-            headers: [("authorization", header)], body: [])
+            fields: [.authorization: header], authority: "127.0.0.1:8080", body: ByteBuffer())
     }
     let iterations = 2000
     // Distinct tokens (each differs in X-Amz-Expires), so no token-cache hits.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NIOCore
 import GangwayCore
 import GangwayMockModel
 import GangwayServer
@@ -42,6 +43,11 @@ struct ServeCommand: AsyncParsableCommand {
             throw CommandFailure("\(error)")
         }
         let store = try await IdentitySetup.open(config: settings, logger: logger)
+        if !settings.listen.isLoopback {
+            logger.notice(
+                "listening on \(settings.listen) in plain HTTP: bearer tokens and signed requests cross the network unencrypted; put a TLS terminator in front of Gangway"
+            )
+        }
 
         var extraServices: [any Service] = []
         var demoModelPort: Int?
@@ -98,6 +104,14 @@ struct ServeCommand: AsyncParsableCommand {
         let group = ServiceGroup(configuration: groupConfiguration)
         do {
             try await group.run()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw CommandFailure(
+                "cannot listen on \(settings.listen): the address is already in use; stop the other server or choose another port (--listen HOST:PORT, or listen: in the config)"
+            )
+        } catch let error as IOError where error.errnoCode == EACCES {
+            throw CommandFailure(
+                "cannot listen on \(settings.listen): permission denied; ports below 1024 need privileges, choose a higher port (--listen HOST:PORT)"
+            )
         } catch {
             throw CommandFailure("\(error)")
         }

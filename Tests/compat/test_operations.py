@@ -96,3 +96,20 @@ def test_gangway_endpoints_prints_a_table(own_gangway):
         timeout=30,
     )
     assert failed.returncode != 0 and "no credentials" in failed.stderr
+
+
+def test_a_busy_port_is_one_clear_line(tmp_path):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        config = tmp_path / "busy.yaml"
+        config.write_text(f"listen: 127.0.0.1:{port}\ndata: {tmp_path / 'data'}\n")
+        result = subprocess.run(
+            [str(gangway_binary()), "serve", "--config", str(config)], capture_output=True, text=True, timeout=30
+        )
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert "already in use" in last and "--listen" in last

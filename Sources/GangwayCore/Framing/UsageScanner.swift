@@ -18,18 +18,15 @@ public struct UsageScanner: Sendable, Equatable {
 
     public mutating func scan(_ chunk: UnsafeRawBufferPointer) {
         guard !chunk.isEmpty else { return }
-        if carry.isEmpty {
-            scanWhole(chunk)
-        } else {
-            // Only the seam needs joining: the carried tail plus the head of this chunk.
-            let head = chunk.prefix(Self.carryLength)
-            var seam = carry
-            seam.append(contentsOf: head)
-            seam.withUnsafeBytes { scanWhole($0) }
-            scanWhole(chunk)
+        if !carry.isEmpty {
+            // Only the seam needs joining: the carried tail plus the head of this chunk. Both
+            // buffers keep their capacity, so a stream scans without allocating per chunk.
+            carry.append(contentsOf: chunk.prefix(Self.carryLength))
+            carry.withUnsafeBytes { scanWhole($0) }
         }
-        let tail = chunk.suffix(Self.carryLength)
-        carry = Array(tail)
+        scanWhole(chunk)
+        carry.removeAll(keepingCapacity: true)
+        carry.append(contentsOf: chunk.suffix(Self.carryLength))
     }
 
     public mutating func scan(_ bytes: [UInt8]) {

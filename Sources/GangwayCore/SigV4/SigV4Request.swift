@@ -54,6 +54,11 @@ public enum SigV4Payload: Sendable {
 
     public static let empty = SigV4Payload.sha256Hex(SigV4Encoding.emptyPayloadHash)
 
+    /// The body's hash, computed from its bytes in place (no copy of a large body).
+    public static func hashing(_ body: UnsafeRawBufferPointer) -> SigV4Payload {
+        .sha256Hex(SigV4Encoding.sha256Hex(body))
+    }
+
     var hashHex: String {
         switch self {
         case .bytes(let bytes): SigV4Encoding.sha256Hex(bytes)

@@ -25,9 +25,10 @@ public enum GangwayApplication {
         let healthClient = UpstreamClient(connectTimeout: config.endpointDefaults.healthCheck.timeout)
         let authenticator = Authenticator(store: store, region: config.region)
         let authorizer = Authorizer()
-        let runtimeGuard = RuntimeGuard(
-            authenticator: authenticator, authorizer: authorizer, account: config.account, region: config.region)
         let metrics = GatewayMetrics(registry: registry)
+        let runtimeGuard = RuntimeGuard(
+            authenticator: authenticator, authorizer: authorizer, account: config.account, region: config.region,
+            metrics: metrics)
         let proxy = OpenAIProxy(
             registry: registry, clients: clients, runtimeGuard: runtimeGuard, metrics: metrics,
             defaultMaxBodyBytes: config.endpointDefaults.maxBodyBytes)

@@ -1,24 +1,46 @@
 import Crypto
 public import Foundation
+public import HTTPTypes
+import Hummingbird
+public import NIOCore
 import GangwayCore
 public import GangwayStore
 import Synchronization
 
-/// What authentication needs to know about an incoming request.
+/// What authentication needs to know about an incoming request. Nothing is copied up front:
+/// a bearer token needs only the `Authorization` header; the header list and the body's hash
+/// are made only for a SigV4 signature.
 public struct AuthenticationRequest: Sendable {
     public var method: String
     public var rawPath: String
     public var rawQuery: String
-    public var headers: [(name: String, value: String)]
-    /// The body, for SigV4 header signatures (bearer tokens never need it).
-    public var body: [UInt8]
+    public var fields: HTTPFields
+    /// HTTP/1 `Host`, which HTTPTypes carries as the `:authority` pseudo-header.
+    public var authority: String?
+    public var body: ByteBuffer
 
-    public init(method: String, rawPath: String, rawQuery: String, headers: [(name: String, value: String)], body: [UInt8]) {
+    public init(
+        method: String, rawPath: String, rawQuery: String, fields: HTTPFields, authority: String?, body: ByteBuffer
+    ) {
         self.method = method
         self.rawPath = rawPath
         self.rawQuery = rawQuery
-        self.headers = headers
+        self.fields = fields
+        self.authority = authority
         self.body = body
+    }
+
+    init(_ request: Request, body: ByteBuffer) {
+        self.init(
+            method: request.method.rawValue, rawPath: request.uri.path, rawQuery: request.uri.query ?? "",
+            fields: request.headers, authority: request.head.authority, body: body)
+    }
+
+    /// The headers as the client sent them, `Host` included, for the canonical request.
+    var signableHeaders: [(name: String, value: String)] {
+        var headers = fields.map { (name: $0.name.rawName, value: $0.value) }
+        if let authority { headers.append((name: "host", value: authority)) }
+        return headers
     }
 }
 
@@ -46,8 +68,8 @@ public final class Authenticator: Sendable {
     public func authenticate(
         _ request: AuthenticationRequest, service: String, acceptBearer: Bool = true, now: Date = Date()
     ) async throws(AuthenticationError) -> CallerIdentity {
-        let authorizations = request.headers.filter { $0.name.lowercased() == "authorization" }
-        guard authorizations.count == 1, let header = authorizations.first?.value, !header.isEmpty else {
+        let authorizations = request.fields[values: .authorization]
+        guard authorizations.count == 1, let header = authorizations.first, !header.isEmpty else {
             if authorizations.count > 1 {
                 throw AuthenticationError(
                     kind: .invalidToken, publicMessage: "The request carries more than one Authorization header.",
@@ -121,8 +143,9 @@ public final class Authenticator: Sendable {
         do {
             signed = try SigV4HeaderAuthentication(
                 request: SigV4Request(
-                    method: request.method, rawPath: request.rawPath, rawQuery: request.rawQuery, headers: request.headers,
-                    payload: .bytes(request.body)))
+                    method: request.method, rawPath: request.rawPath, rawQuery: request.rawQuery,
+                    headers: request.signableHeaders,
+                    payload: request.body.withUnsafeReadableBytes { SigV4Payload.hashing($0) }))
             try signed.checkScope(expectedService: service, expectedRegion: signingRegion(for: service))
         } catch {
             throw Self.error(error)

@@ -15,9 +15,18 @@ public final class Authorizer: Sendable {
     public func decide(
         caller: CallerIdentity, action: String, resource: String, context: ConditionContext
     ) -> AuthorizationDecision {
-        let documents = caller.policies.compactMap { document(for: $0.document) }
-        return PolicyEvaluator.evaluate(
-            AuthorizationRequest(action: action, resource: resource, context: context), policies: documents)
+        decide(policies: policies(of: caller), action: action, resource: resource, context: context)
+    }
+
+    /// The caller's parsed policies, looked up once for several decisions on one request.
+    public func policies(of caller: CallerIdentity) -> [PolicyDocument] {
+        caller.policies.compactMap { document(for: $0.document) }
+    }
+
+    public func decide(
+        policies: [PolicyDocument], action: String, resource: String, context: ConditionContext
+    ) -> AuthorizationDecision {
+        PolicyEvaluator.evaluate(AuthorizationRequest(action: action, resource: resource, context: context), policies: policies)
     }
 
     /// The condition keys Gangway supplies for a request.

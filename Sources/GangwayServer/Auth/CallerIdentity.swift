@@ -37,6 +37,21 @@ public struct AuthenticationError: Error, Sendable, CustomStringConvertible {
 
     public var description: String { logReason }
 
+    /// The `reason` label of `gangway_auth_failures_total`.
+    public var metricLabel: String {
+        switch kind {
+        case .missing: "missing"
+        case .invalidToken: "invalid_token"
+        case .expiredToken: "expired_token"
+        case .tokenNotYetValid: "token_not_yet_valid"
+        case .incompleteSignature: "incomplete_signature"
+        case .signatureDoesNotMatch: "signature_does_not_match"
+        case .requestExpired: "request_expired"
+        case .unknownAccessKey: "unknown_access_key"
+        case .inactiveAccessKey: "inactive_access_key"
+        }
+    }
+
     /// The AWS error code for the Query and SageMaker APIs.
     public var awsCode: String {
         switch kind {

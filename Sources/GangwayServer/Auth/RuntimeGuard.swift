@@ -7,20 +7,11 @@ import NIOCore
 /// Authentication and authorization for the runtime paths: who is calling, and may they
 /// invoke this endpoint (and component).
 struct RuntimeGuard: Sendable {
-    /// The request's headers as the client sent them. HTTP/1 `Host` travels as the
-    /// `:authority` pseudo-header in HTTPTypes, so it is put back for SigV4.
-    static func signableHeaders(_ request: Request) -> [(name: String, value: String)] {
-        var headers = request.headers.map { (name: $0.name.rawName, value: $0.value) }
-        if let authority = request.head.authority {
-            headers.append((name: "host", value: authority))
-        }
-        return headers
-    }
-
     let authenticator: Authenticator
     let authorizer: Authorizer
     let account: String
     let region: String
+    let metrics: GatewayMetrics
 
     /// Admits a request or throws the 401/403 to answer. The log gets the exact reason; the
     /// caller gets a message that says what to do, never which internal check failed.
@@ -30,13 +21,9 @@ struct RuntimeGuard: Sendable {
         let now = Date()
         let caller: CallerIdentity
         do {
-            caller = try await authenticator.authenticate(
-                AuthenticationRequest(
-                    method: request.method.rawValue, rawPath: request.uri.path, rawQuery: request.uri.query ?? "",
-                    headers: Self.signableHeaders(request),
-                    body: Array(body.readableBytesView)),
-                service: "sagemaker", now: now)
+            caller = try await authenticator.authenticate(AuthenticationRequest(request, body: body), service: "sagemaker", now: now)
         } catch {
+            metrics.authFailure(error.metricLabel)
             context.logger.notice(
                 "authentication failed",
                 metadata: ["reason": "\(error.logReason)", "client": "\(context.remoteAddress ?? "-")"])
@@ -56,9 +43,11 @@ struct RuntimeGuard: Sendable {
                 ARN.sagemakerInferenceComponent(name: component, region: region, account: account).description
             ))
         }
+        let policies = authorizer.policies(of: caller)
         for (action, resource) in checks {
-            let decision = authorizer.decide(caller: caller, action: action, resource: resource, context: conditions)
+            let decision = authorizer.decide(policies: policies, action: action, resource: resource, context: conditions)
             guard decision.isAllowed else {
+                metrics.authFailure("access_denied")
                 context.logger.notice(
                     "access denied",
                     metadata: [

@@ -112,18 +112,6 @@ extension GatewayError {
             headers: [.wwwAuthenticate: "Bearer"])
     }
 
-    /// The metric label for an authentication failure, from its public code.
-    var authReason: String {
-        switch code {
-        case "missing_credentials": "missing"
-        case "token_expired": "expired_token"
-        case "token_not_yet_valid": "token_not_yet_valid"
-        case "request_expired": "request_expired"
-        case "invalid_signature": "signature_does_not_match"
-        default: "invalid_token"
-        }
-    }
-
     static func accessDenied(principal: String, action: String, resource: String) -> GatewayError {
         GatewayError(
             status: .forbidden, type: "permission_error", code: "access_denied",

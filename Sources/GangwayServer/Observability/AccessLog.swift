@@ -56,7 +56,7 @@ public final class AccessLog: Sendable {
         func add(_ key: String, _ value: String?) {
             guard let value else { return }
             if json.count > 1 { json += "," }
-            json += "\"\(key)\":" + quoted(value)
+            json += "\"\(key)\":" + JSONString.quoted(value)
         }
         func add(_ key: String, number: Int?) {
             guard let number else { return }
@@ -82,10 +82,6 @@ public final class AccessLog: Sendable {
         add("error", fields.error)
         add("client", client)
         return json + "}\n"
-    }
-
-    static func quoted(_ text: String) -> String {
-        JSONString.quoted(text)
     }
 }
 

@@ -42,9 +42,29 @@ struct ObservabilityMiddleware: RouterMiddleware {
     }
 }
 
-/// Request ids: 128 random bits as a UUID string, the shape AWS uses for `x-amzn-RequestId`.
+/// Request ids: 128 random bits in the UUID layout AWS uses for `x-amzn-RequestId`
+/// (lower-case hex, 8-4-4-4-12), written straight into one string.
 enum RequestID {
     static func make() -> String {
-        UUID().uuidString.lowercased()
+        var generator = SystemRandomNumberGenerator()
+        return make(high: generator.next(), low: generator.next())
+    }
+
+    static func make(high: UInt64, low: UInt64) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        return String(unsafeUninitializedCapacity: 36) { out in
+            var index = 0
+            for (word, dashes) in [(high, [8, 12]), (low, [0, 4])] {
+                for nibble in 0..<16 {
+                    if dashes.contains(nibble) {
+                        out[index] = UInt8(ascii: "-")
+                        index += 1
+                    }
+                    out[index] = digits[Int((word >> UInt64(60 - 4 * nibble)) & 0xF)]
+                    index += 1
+                }
+            }
+            return index
+        }
     }
 }

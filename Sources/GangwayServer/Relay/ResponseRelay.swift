@@ -60,17 +60,6 @@ enum ResponseRelay {
         return outcome
     }
 
-    /// Relays without observing chunks.
-    static func relay(
-        _ body: HTTPClientResponse.Body,
-        to writer: inout any ResponseBodyWriter,
-        idleTimeout: Duration,
-        deadline: ContinuousClock.Instant
-    ) async throws -> RelayOutcome {
-        var observer = RelayObserver(metrics: nil, start: .now)
-        return try await relay(body, to: &writer, idleTimeout: idleTimeout, deadline: deadline, observer: &observer)
-    }
-
     static func relay(
         _ body: HTTPClientResponse.Body,
         to writer: inout any ResponseBodyWriter,

@@ -19,8 +19,8 @@ struct AdminRoutes: Sendable {
         var request = request
         let body: ByteBuffer
         do {
-            body = try await request.collectBody(upTo: Self.maxBodyBytes)
-        } catch {
+            body = try await BodyLimit.collect(&request, limit: Self.maxBodyBytes)
+        } catch is BodyLimit.Exceeded {
             return render(
                 QueryAPI.errorResponse(
                     service: .iam, status: 413, type: "Sender", code: "RequestEntityTooLarge",
@@ -40,9 +40,7 @@ struct AdminRoutes: Sendable {
         let identity: CallerIdentity
         do {
             identity = try await authenticator.authenticate(
-                AuthenticationRequest(
-                    method: request.method.rawValue, rawPath: request.uri.path, rawQuery: request.uri.query ?? "",
-                    headers: RuntimeGuard.signableHeaders(request), body: bytes),
+                AuthenticationRequest(request, body: body),
                 service: service.signingName, acceptBearer: false)
         } catch {
             context.logger.notice(

@@ -32,17 +32,16 @@ struct OpenAIProxy: Sendable {
 
         var request = request
         let limit = (try? resolved.get())?.settings.maxBodyBytes ?? defaultMaxBodyBytes
-        let body = try await Self.collectBody(&request, limit: limit)
+        let body: ByteBuffer
+        do {
+            body = try await BodyLimit.collect(&request, limit: limit)
+        } catch let exceeded as BodyLimit.Exceeded {
+            throw GatewayError.bodyTooLarge(limit: exceeded.limit)
+        }
         record?.update { $0.bytesIn = body.readableBytes }
 
-        let caller: CallerIdentity
-        do {
-            caller = try await runtimeGuard.admit(
-                request, body: body, endpoint: endpointName, component: componentName, context: context)
-        } catch let error as GatewayError {
-            metrics.authFailure(error.code == "access_denied" ? "access_denied" : error.authReason)
-            throw error
-        }
+        let caller = try await runtimeGuard.admit(
+            request, body: body, endpoint: endpointName, component: componentName, context: context)
         record?.update {
             $0.principalARN = caller.user.arn
             $0.accessKeyID = caller.accessKeyID
@@ -56,20 +55,6 @@ struct OpenAIProxy: Sendable {
                 status: Int(error.status.code), modelLatency: nil,
                 modelFailed: [502, 504].contains(Int(error.status.code)))
             throw error
-        }
-    }
-
-    static func collectBody(_ request: inout Request, limit: Int) async throws -> ByteBuffer {
-        // A declared length over the limit is refused before reading a byte of the body.
-        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit {
-            throw GatewayError.bodyTooLarge(limit: limit)
-        }
-        do {
-            return try await request.collectBody(upTo: limit)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw GatewayError.bodyTooLarge(limit: limit)
-        } catch is NIOTooManyBytesError {
-            throw GatewayError.bodyTooLarge(limit: limit)
         }
     }
 

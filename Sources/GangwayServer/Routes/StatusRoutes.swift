@@ -17,20 +17,20 @@ struct StatusRoutes: Sendable {
         let caller: CallerIdentity
         do {
             caller = try await authenticator.authenticate(
-                AuthenticationRequest(
-                    method: request.method.rawValue, rawPath: request.uri.path, rawQuery: request.uri.query ?? "",
-                    headers: RuntimeGuard.signableHeaders(request), body: []),
+                AuthenticationRequest(request, body: ByteBuffer()),
                 service: "sagemaker")
         } catch {
             context.logger.notice("authentication failed", metadata: ["reason": "\(error.logReason)"])
             throw GatewayError.unauthenticated(error)
         }
         let conditions = Authorizer.context(caller: caller, sourceIP: context.remoteAddress, secureTransport: false, now: Date())
+        let policies = authorizer.policies(of: caller)
         var items: [String] = []
         for endpoint in registry.current.endpoints {
             let arn = ARN.sagemakerEndpoint(name: endpoint.name, region: region, account: account).description
             guard
-                authorizer.decide(caller: caller, action: "sagemaker:DescribeEndpoint", resource: arn, context: conditions)
+                authorizer.decide(
+                    policies: policies, action: "sagemaker:DescribeEndpoint", resource: arn, context: conditions)
                     .isAllowed
             else { continue }
             items.append(Self.json(endpoint, arn: arn))

@@ -69,15 +69,10 @@ struct SageMakerRuntime: Sendable {
 
         var request = request
         let limit = Self.maxBodyBytes
-        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit {
-            throw SageMakerError.payloadTooLarge(limit: limit)
-        }
         let body: ByteBuffer
         do {
-            body = try await request.collectBody(upTo: limit)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw SageMakerError.payloadTooLarge(limit: limit)
-        } catch is NIOTooManyBytesError {
+            body = try await BodyLimit.collect(&request, limit: limit)
+        } catch is BodyLimit.Exceeded {
             throw SageMakerError.payloadTooLarge(limit: limit)
         }
 

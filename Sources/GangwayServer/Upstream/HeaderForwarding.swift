@@ -27,8 +27,8 @@ enum HeaderForwarding {
     static func responseHeaders(_ headers: HTTPHeaders) -> HTTPFields {
         var fields = HTTPFields()
         fields.reserveCapacity(headers.count)
-        for (name, value) in headers where !notForwardedToClient.contains(name.lowercased()) {
-            if let fieldName = HTTPField.Name(name) {
+        for (name, value) in headers {
+            if let fieldName = HTTPField.Name(name), !notForwardedToClient.contains(fieldName.canonicalName) {
                 fields.append(HTTPField(name: fieldName, value: value))
             }
         }

@@ -86,11 +86,6 @@ public final class ModelPool: Sendable {
         state.withLock { $0.outstanding[instance.index] -= 1 }
     }
 
-    /// True when at least one instance is in rotation.
-    var hasRoutableInstance: Bool {
-        state.withLock { state in state.health.contains { $0.isRoutable } }
-    }
-
     func recordConnectFailure(_ instance: Instance) -> InstanceHealth.Transition? {
         state.withLock { $0.health[instance.index].recordConnectFailure() }
     }
