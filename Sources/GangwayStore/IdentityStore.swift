@@ -50,6 +50,10 @@ public protocol IdentityStore: Sendable {
     /// The key with its decrypted secret, its user and the user's policies; `nil` if there is
     /// no such key. Inactive keys are returned too (with their status) so the caller can say so.
     func credential(forAccessKeyID accessKeyID: String) async throws -> AccessKeyCredential?
+    /// What ``credential(forAccessKeyID:)`` would answer, when memory already holds the answer:
+    /// `.some(nil)` for a key known not to exist, `nil` when only the storage can say. Lets the
+    /// network's event loop authenticate without waiting.
+    func credentialInMemory(forAccessKeyID accessKeyID: String) -> AccessKeyCredential??
     /// Notes that the key signed an accepted request. Cheap: uses may be held in memory and
     /// written in batches, so a crash can lose the latest last-used dates (and nothing else).
     func recordKeyUse(accessKeyID: String, at date: Date) async throws
@@ -77,6 +81,8 @@ public protocol IdentityStore: Sendable {
 }
 
 extension IdentityStore {
+    public func credentialInMemory(forAccessKeyID accessKeyID: String) -> AccessKeyCredential?? { nil }
+
     /// Creates a user with the default path `/`.
     public func createUser(name: String) async throws -> IAMUser {
         try await createUser(name: name, path: "/")

@@ -50,6 +50,15 @@ extension SQLiteIdentityStore {
         return credential
     }
 
+    public func credentialInMemory(forAccessKeyID accessKeyID: String) -> AccessKeyCredential?? {
+        guard IdentityValidation.isPlausibleAccessKeyID(accessKeyID) else { return .some(nil) }
+        switch cache.lookup(accessKeyID) {
+        case .hit(.found(let credential)): return credential
+        case .hit(.missing): return .some(nil)
+        case .miss: return nil
+        }
+    }
+
     public func recordKeyUse(accessKeyID: String, at date: Date) async throws {
         if keyUse.record(accessKeyID, at: date) {
             try await flushKeyUse()

@@ -52,13 +52,15 @@ class ManagedProcess:
             start_new_session=True,
         )
 
-    def log_tail(self, lines: int = 40) -> str:
+    def log_text(self) -> str:
         self._log.flush()
         try:
-            text = self.log_path.read_text(errors="replace")
+            return self.log_path.read_text(errors="replace")
         except OSError:
             return ""
-        return "\n".join(text.splitlines()[-lines:])
+
+    def log_tail(self, lines: int = 40) -> str:
+        return "\n".join(self.log_text().splitlines()[-lines:])
 
     def wait_ready(self, path: str, timeout: float) -> None:
         """Polls GET base_url+path until it answers 200; raises if the process exits first."""

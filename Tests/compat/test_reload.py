@@ -95,6 +95,7 @@ def test_reload_adds_and_removes_endpoints_under_load(mocks, tmp_path):
         assert failures == []
         assert stream_result["status"] == 200
         assert stream_result["body"].rstrip().endswith("data: [DONE]")
-        assert "configuration reloaded" in process.log_tail(400)
+        # The whole log: the access lines of the load above can push it out of any tail.
+        assert "configuration reloaded" in process.log_text()
     finally:
         process.stop()

@@ -29,6 +29,12 @@ public enum GangwayApplication {
         let runtimeGuard = RuntimeGuard(
             authenticator: authenticator, authorizer: authorizer, account: config.account, region: config.region,
             metrics: metrics)
+        let connections = UpstreamConnectionPool()
+        let forwarder = OpenAIForwarder(
+            registry: registry, runtimeGuard: runtimeGuard, metrics: metrics, accessLog: accessLog,
+            connections: connections, defaultMaxBodyBytes: config.endpointDefaults.maxBodyBytes, logger: logger)
+        // The fallback for models with an `https` instance; every other OpenAI-path request is
+        // served on its connection's event loop by OpenAIChannelHandler, ahead of the router.
         let proxy = OpenAIProxy(
             registry: registry, clients: clients, runtimeGuard: runtimeGuard, metrics: metrics,
             defaultMaxBodyBytes: config.endpointDefaults.maxBodyBytes)
@@ -69,6 +75,7 @@ public enum GangwayApplication {
         let services: [any Service] =
             [
                 ShutdownAction {
+                    connections.closeAll()
                     await clients.shutdown()
                     try? await healthClient.shutdown()
                     try? await store.close()
@@ -82,6 +89,7 @@ public enum GangwayApplication {
             + (reloadConfig.map { [ConfigReloader(live: registry, running: config, load: $0, logger: logger)] } ?? [])
         return Application(
             router: router,
+            server: .http1(configuration: .init(additionalChannelHandlers: [OpenAIChannelHandler(forwarder: forwarder)])),
             configuration: .init(
                 address: .hostname(config.listen.host, port: config.listen.port), backlog: config.listenBacklog),
             services: services,

@@ -68,6 +68,54 @@ public final class Authenticator: Sendable {
     public func authenticate(
         _ request: AuthenticationRequest, service: String, acceptBearer: Bool = true, now: Date = Date()
     ) async throws(AuthenticationError) -> CallerIdentity {
+        let presented = try present(request, service: service, acceptBearer: acceptBearer, now: now)
+        let credential: AccessKeyCredential?
+        do {
+            credential = try await store.credential(forAccessKeyID: presented.accessKeyID)
+        } catch {
+            throw AuthenticationError(
+                kind: .invalidToken, publicMessage: "The credentials could not be checked; try again.",
+                logReason: "store lookup failed: \(error)")
+        }
+        return try verify(presented, credential: credential, now: now)
+    }
+
+    /// The same answer as ``authenticate(_:service:acceptBearer:now:)`` without waiting, when
+    /// the store holds the key in memory (the usual case); `nil` when the storage must be read.
+    public func authenticateFromMemory(
+        _ request: AuthenticationRequest, service: String, now: Date = Date()
+    ) -> Result<CallerIdentity, AuthenticationError>? {
+        let presented: PresentedCredentials
+        do {
+            presented = try present(request, service: service, acceptBearer: true, now: now)
+        } catch {
+            return .failure(error)
+        }
+        guard let credential = store.credentialInMemory(forAccessKeyID: presented.accessKeyID) else { return nil }
+        do {
+            return .success(try verify(presented, credential: credential, now: now))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// A request's credentials, checked as far as they can be without the key's secret.
+    enum PresentedCredentials {
+        /// `verified` when this very token was verified before and has not expired.
+        case bearer(BearerToken, digest: [UInt8], verified: Bool)
+        case sigV4(SigV4HeaderAuthentication, service: String)
+
+        var accessKeyID: String {
+            switch self {
+            case .bearer(let token, _, _): token.accessKeyId
+            case .sigV4(let signed, _): signed.accessKeyId
+            }
+        }
+    }
+
+    private func present(
+        _ request: AuthenticationRequest, service: String, acceptBearer: Bool, now: Date
+    ) throws(AuthenticationError) -> PresentedCredentials {
         let authorizations = request.fields[values: .authorization]
         guard authorizations.count == 1, let header = authorizations.first, !header.isEmpty else {
             if authorizations.count > 1 {
@@ -80,11 +128,21 @@ public final class Authenticator: Sendable {
                 publicMessage: "The request has no credentials: send 'Authorization: Bearer <token>' or sign it with SigV4.",
                 logReason: "no Authorization header")
         }
-        if acceptBearer, header.lowercased().hasPrefix("bearer") {
-            return try await authenticateBearer(header, now: now)
+        if acceptBearer, header.utf8.count >= 6, header.prefix(6).lowercased() == "bearer" {
+            return try presentBearer(header, now: now)
         }
         if SigV4HeaderAuthentication.isSigV4Authorization(header) {
-            return try await authenticateSigV4(request, service: service, now: now)
+            do {
+                let signed = try SigV4HeaderAuthentication(
+                    request: SigV4Request(
+                        method: request.method, rawPath: request.rawPath, rawQuery: request.rawQuery,
+                        headers: request.signableHeaders,
+                        payload: request.body.withUnsafeReadableBytes { SigV4Payload.hashing($0) }))
+                try signed.checkScope(expectedService: service, expectedRegion: signingRegion(for: service))
+                return .sigV4(signed, service: service)
+            } catch {
+                throw Self.error(error)
+            }
         }
         throw AuthenticationError(
             kind: .invalidToken,
@@ -94,9 +152,8 @@ public final class Authenticator: Sendable {
             logReason: "unsupported authorization scheme")
     }
 
-    private func authenticateBearer(_ header: String, now: Date) async throws(AuthenticationError) -> CallerIdentity {
+    private func presentBearer(_ header: String, now: Date) throws(AuthenticationError) -> PresentedCredentials {
         let digest = SHA256.hash(data: Array(header.utf8)).withUnsafeBytes { Array($0) }
-        let token: BearerToken
         if let cached = verifiedTokens.withLock({ $0[digest] }) {
             do {
                 try cached.checkValidity(now: now)
@@ -104,81 +161,23 @@ public final class Authenticator: Sendable {
                 verifiedTokens.withLock { _ = $0.removeValue(forKey: digest) }
                 throw Self.error(error)
             }
-            token = cached
-        } else {
-            let parsed: BearerToken
-            do {
-                parsed = try BearerToken(authorizationHeader: header)
-                try parsed.checkRegion(region)
-            } catch {
-                throw Self.error(error)
-            }
-            token = parsed
+            return .bearer(cached, digest: digest, verified: true)
         }
-        let credential = try await activeCredential(token.accessKeyId, context: "bearer token")
-        if !verifiedTokens.withLock({ $0[digest] != nil }) {
-            let key = signingKey(for: credential, scope: token.scope)
-            do {
-                try token.verify(signingKey: key, expectedRegion: region, now: now)
-            } catch {
-                throw Self.error(error)
-            }
-            verifiedTokens.withLock { cache in
-                if cache.count >= Self.cacheLimit {
-                    cache = cache.filter { $0.value.expiresAt > now }
-                    if cache.count >= Self.cacheLimit { cache.removeAll() }
-                }
-                cache[digest] = token
-            }
-        }
-        return CallerIdentity(
-            user: credential.user, accessKeyID: credential.accessKeyID, policies: credential.policies, method: .bearerToken,
-            issuedAt: token.issuedAt)
-    }
-
-    private func authenticateSigV4(
-        _ request: AuthenticationRequest, service: String, now: Date
-    ) async throws(AuthenticationError) -> CallerIdentity {
-        let signed: SigV4HeaderAuthentication
         do {
-            signed = try SigV4HeaderAuthentication(
-                request: SigV4Request(
-                    method: request.method, rawPath: request.rawPath, rawQuery: request.rawQuery,
-                    headers: request.signableHeaders,
-                    payload: request.body.withUnsafeReadableBytes { SigV4Payload.hashing($0) }))
-            try signed.checkScope(expectedService: service, expectedRegion: signingRegion(for: service))
+            let parsed = try BearerToken(authorizationHeader: header)
+            try parsed.checkRegion(region)
+            return .bearer(parsed, digest: digest, verified: false)
         } catch {
             throw Self.error(error)
         }
-        let credential = try await activeCredential(signed.accessKeyId, context: "signed request")
-        do {
-            try signed.verify(
-                signingKey: signingKey(for: credential, scope: signed.scope), expectedService: service,
-                expectedRegion: signingRegion(for: service), now: now)
-        } catch {
-            throw Self.error(error)
-        }
-        return CallerIdentity(
-            user: credential.user, accessKeyID: credential.accessKeyID, policies: credential.policies, method: .sigV4Header,
-            issuedAt: signed.signedAt)
     }
 
-    /// IAM is a global service: AWS clients sign its calls for us-east-1 whatever the region.
-    private func signingRegion(for service: String) -> String {
-        service == "iam" ? "us-east-1" : region
-    }
-
-    private func activeCredential(_ accessKeyID: String, context: String) async throws(AuthenticationError)
-        -> AccessKeyCredential
-    {
-        let found: AccessKeyCredential?
-        do {
-            found = try await store.credential(forAccessKeyID: accessKeyID)
-        } catch {
-            throw AuthenticationError(
-                kind: .invalidToken, publicMessage: "The credentials could not be checked; try again.",
-                logReason: "store lookup failed: \(error)")
-        }
+    /// Checks the key (known, active) and, unless already done for this token, the signature.
+    private func verify(
+        _ presented: PresentedCredentials, credential found: AccessKeyCredential?, now: Date
+    ) throws(AuthenticationError) -> CallerIdentity {
+        let context = if case .bearer = presented { "bearer token" } else { "signed request" }
+        let accessKeyID = presented.accessKeyID
         guard let credential = found else {
             throw AuthenticationError(
                 kind: .unknownAccessKey, publicMessage: "The security token included in the request is invalid.",
@@ -189,7 +188,47 @@ public final class Authenticator: Sendable {
                 kind: .inactiveAccessKey, publicMessage: "The security token included in the request is invalid.",
                 logReason: "\(context) uses inactive access key \(accessKeyID)")
         }
-        return credential
+        switch presented {
+        case .bearer(let token, let digest, let verified):
+            if !verified {
+                do {
+                    try token.verify(
+                        signingKey: signingKey(for: credential, scope: token.scope), expectedRegion: region, now: now)
+                } catch {
+                    throw Self.error(error)
+                }
+                remember(token, digest: digest, now: now)
+            }
+            return CallerIdentity(
+                user: credential.user, accessKeyID: credential.accessKeyID, policies: credential.policies,
+                method: .bearerToken, issuedAt: token.issuedAt)
+        case .sigV4(let signed, let service):
+            do {
+                try signed.verify(
+                    signingKey: signingKey(for: credential, scope: signed.scope), expectedService: service,
+                    expectedRegion: signingRegion(for: service), now: now)
+            } catch {
+                throw Self.error(error)
+            }
+            return CallerIdentity(
+                user: credential.user, accessKeyID: credential.accessKeyID, policies: credential.policies,
+                method: .sigV4Header, issuedAt: signed.signedAt)
+        }
+    }
+
+    private func remember(_ token: BearerToken, digest: [UInt8], now: Date) {
+        verifiedTokens.withLock { cache in
+            if cache.count >= Self.cacheLimit {
+                cache = cache.filter { $0.value.expiresAt > now }
+                if cache.count >= Self.cacheLimit { cache.removeAll() }
+            }
+            cache[digest] = token
+        }
+    }
+
+    /// IAM is a global service: AWS clients sign its calls for us-east-1 whatever the region.
+    private func signingRegion(for service: String) -> String {
+        service == "iam" ? "us-east-1" : region
     }
 
     private func signingKey(for credential: AccessKeyCredential, scope: SigV4CredentialScope) -> SigV4SigningKey {

@@ -23,14 +23,28 @@ struct RuntimeGuard: Sendable {
         do {
             caller = try await authenticator.authenticate(AuthenticationRequest(request, body: body), service: "sagemaker", now: now)
         } catch {
-            metrics.authFailure(error.metricLabel)
-            context.logger.notice(
-                "authentication failed",
-                metadata: ["reason": "\(error.logReason)", "client": "\(context.remoteAddress ?? "-")"])
-            throw GatewayError.unauthenticated(error)
+            throw rejection(error, logger: context.logger, client: context.remoteAddress)
         }
-        let conditions = Authorizer.context(
-            caller: caller, sourceIP: context.remoteAddress, secureTransport: false, now: now)
+        try authorize(
+            caller, endpoint: endpoint, component: component, now: now, logger: context.logger,
+            client: context.remoteAddress)
+        return caller
+    }
+
+    /// Counts and logs a failed authentication; returns the error to answer.
+    func rejection(_ error: AuthenticationError, logger: Logger, client: String?) -> GatewayError {
+        metrics.authFailure(error.metricLabel)
+        logger.notice("authentication failed", metadata: ["reason": "\(error.logReason)", "client": "\(client ?? "-")"])
+        return GatewayError.unauthenticated(error)
+    }
+
+    /// Throws the 403 to answer unless the caller's policies allow every action the call needs:
+    /// `sagemaker:CallWithBearerToken` for a token, `sagemaker:InvokeEndpoint` on the endpoint
+    /// and, for a component, on the component too.
+    func authorize(
+        _ caller: CallerIdentity, endpoint: String, component: String?, now: Date, logger: Logger, client: String?
+    ) throws(GatewayError) {
+        let conditions = Authorizer.context(caller: caller, sourceIP: client, secureTransport: false, now: now)
         let endpointARN = ARN.sagemakerEndpoint(name: endpoint, region: region, account: account).description
         var checks: [(String, String)] = []
         if caller.method == .bearerToken {
@@ -48,7 +62,7 @@ struct RuntimeGuard: Sendable {
             let decision = authorizer.decide(policies: policies, action: action, resource: resource, context: conditions)
             guard decision.isAllowed else {
                 metrics.authFailure("access_denied")
-                context.logger.notice(
+                logger.notice(
                     "access denied",
                     metadata: [
                         "principal": "\(caller.user.arn)", "accessKeyId": "\(caller.accessKeyID)", "action": "\(action)",
@@ -57,6 +71,5 @@ struct RuntimeGuard: Sendable {
                 throw GatewayError.accessDenied(principal: caller.user.arn, action: action, resource: resource)
             }
         }
-        return caller
     }
 }

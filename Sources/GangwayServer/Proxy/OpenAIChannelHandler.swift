@@ -1,0 +1,177 @@
+import DequeModule
+import HTTPTypes
+import NIOCore
+import NIOHTTPTypes
+
+/// Serves the OpenAI-compatible paths on the client connection's own event loop, ahead of the
+/// router: each request becomes a ``ProxyExchange`` whose instance connection lives on the same
+/// loop, so a relayed chunk costs a function call and no task, lock or thread hop. Every other
+/// request passes through to the router untouched.
+///
+/// Requests on one connection are answered in order: parts of a request that arrives before
+/// the previous response has ended (HTTP pipelining) wait in a queue.
+final class OpenAIChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    private enum State {
+        case idle
+        /// The router serves this request; it is done once both its request and its response ended.
+        case passingThrough(requestEnded: Bool, responseEnded: Bool)
+        case proxying(ProxyExchange)
+    }
+
+    /// More queued parts than this from one client means it is not waiting for answers.
+    static let queueLimit = 4096
+
+    private let forwarder: OpenAIForwarder
+    private var state = State.idle
+    private var queued = Deque<HTTPRequestPart>()
+    private var draining = false
+    private var closeWhenIdle = false
+    private var context: ChannelHandlerContext?
+
+    init(forwarder: OpenAIForwarder) {
+        self.forwarder = forwarder
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    // MARK: Inbound
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let part = unwrapInboundIn(data)
+        if queued.isEmpty, accepts(part) {
+            process(part, context: context)
+        } else {
+            queued.append(part)
+            if queued.count > Self.queueLimit { context.close(promise: nil) }
+        }
+    }
+
+    /// Whether a part belongs to the request in progress (or starts one on an idle connection).
+    private func accepts(_ part: HTTPRequestPart) -> Bool {
+        switch state {
+        case .idle: true
+        case .passingThrough(let requestEnded, _): !requestEnded
+        case .proxying(let exchange): !exchange.requestEnded
+        }
+    }
+
+    private func process(_ part: HTTPRequestPart, context: ChannelHandlerContext) {
+        switch state {
+        case .idle:
+            if case .head(let head) = part, let (target, resolved) = forwarder.route(head) {
+                let exchange = ProxyExchange(
+                    head: head, target: target, resolved: resolved, forwarder: forwarder, handler: self,
+                    eventLoop: context.eventLoop, client: context.channel.remoteAddress?.ipAddress)
+                state = .proxying(exchange)
+                exchange.start()
+            } else {
+                state = .passingThrough(requestEnded: part.isEnd, responseEnded: false)
+                context.fireChannelRead(wrapInboundOut(part))
+            }
+        case .passingThrough(_, let responseEnded):
+            let ended = part.isEnd
+            state = .passingThrough(requestEnded: ended, responseEnded: responseEnded)
+            context.fireChannelRead(wrapInboundOut(part))
+            if ended, responseEnded { becomeIdle() }
+        case .proxying(let exchange):
+            exchange.receive(part)
+            if part.isEnd, exchange.isFinished, case .proxying(let current) = state, current === exchange {
+                becomeIdle()
+            }
+        }
+    }
+
+    private func becomeIdle() {
+        state = .idle
+        guard let context else { return }
+        if closeWhenIdle {
+            context.close(promise: nil)
+            return
+        }
+        guard !draining else { return }
+        draining = true
+        defer { draining = false }
+        while let part = queued.first, accepts(part) {
+            queued.removeFirst()
+            process(part, context: context)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if case .proxying(let exchange) = state {
+            exchange.clientClosed()
+        }
+        queued.removeAll()
+        context.fireChannelInactive()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if case .proxying(let exchange) = state {
+            exchange.clientWritabilityChanged(context.channel.isWritable)
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // Graceful shutdown: the router closes idle connections at once and busy ones after
+        // their response; a connection busy with an exchange closes when that exchange ends.
+        if event is ChannelShouldQuiesceEvent, case .proxying = state {
+            closeWhenIdle = true
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    // MARK: Outbound (the router's responses)
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        context.write(data, promise: promise)
+        if case .passingThrough(let requestEnded, false) = state, case .end = unwrapOutboundIn(data) {
+            state = .passingThrough(requestEnded: requestEnded, responseEnded: true)
+            if requestEnded { becomeIdle() }
+        }
+    }
+
+    // MARK: For the exchange
+
+    func send(_ part: HTTPResponsePart) {
+        context?.write(wrapOutboundOut(part), promise: nil)
+    }
+
+    func flush() {
+        context?.flush()
+    }
+
+    var isClientWritable: Bool { context?.channel.isWritable ?? false }
+
+    /// The exchange's response has ended (or the client is gone). The connection either
+    /// closes or, once the request has been read whole, serves the next request.
+    func exchangeEnded(_ exchange: ProxyExchange, closeConnection: Bool) {
+        guard case .proxying(let current) = state, current === exchange else { return }
+        if closeConnection {
+            closeWhenIdle = true
+            state = .idle
+            context?.close(promise: nil)
+            return
+        }
+        if exchange.requestEnded { becomeIdle() }
+    }
+}
+
+extension HTTPRequestPart {
+    fileprivate var isEnd: Bool {
+        if case .end = self { return true }
+        return false
+    }
+}

@@ -1,0 +1,503 @@
+import Foundation
+import GangwayCore
+import HTTPTypes
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOHTTPTypes
+
+/// One request on an OpenAI-compatible path, from its head to the end of its response, run
+/// entirely on the client connection's event loop: the body is collected against the model's
+/// limit, the caller authenticated (from memory when the key is cached, which is the usual
+/// case) and authorized, an instance chosen, and its answer relayed chunk by chunk with the
+/// first-byte, idle and total timeouts kept by one timer.
+///
+/// Not thread-safe by design: every method runs on `eventLoop`.
+final class ProxyExchange: UpstreamResponseReceiver {
+    private enum Phase {
+        case receiving, admitting, connecting, awaitingHead, relaying, done
+    }
+
+    private let head: HTTPRequest
+    private let target: OpenAIPath
+    private let resolved: Result<ModelPool, GatewayError>
+    private let forwarder: OpenAIForwarder
+    private let handler: OpenAIChannelHandler
+    private let eventLoop: any EventLoop
+    private let client: String?
+    private let record: RequestRecord
+    private let bodyLimit: Int
+
+    private var phase = Phase.receiving
+    private var body: ByteBuffer?
+    private(set) var requestEnded = false
+    private var pool: ModelPool?
+    private var meter: RequestMeter?
+    private var instance: ModelPool.Instance?
+    private var tried: Set<Int> = []
+    private var connectFailed = false
+    private var upstream: UpstreamConnectionHandler?
+    private var upstreamHead: HTTPRequestHead?
+    private var sentAt = ContinuousClock.now
+    private var deadline = ContinuousClock.now
+    private var headDeadline = ContinuousClock.now
+    private var lastActivity = ContinuousClock.now
+    private var watchdog: Scheduled<Void>?
+    private var watchdogDue: ContinuousClock.Instant?
+    private var status = 0
+    private var isEventStream = false
+    private var upstreamKeepAlive = false
+    private var observer: RelayObserver?
+
+    init(
+        head: HTTPRequest, target: OpenAIPath, resolved: Result<ModelPool, GatewayError>, forwarder: OpenAIForwarder,
+        handler: OpenAIChannelHandler, eventLoop: any EventLoop, client: String?
+    ) {
+        self.head = head
+        self.target = target
+        self.resolved = resolved
+        self.forwarder = forwarder
+        self.handler = handler
+        self.eventLoop = eventLoop
+        self.client = client
+        self.record = RequestRecord(requestID: RequestID.make())
+        self.bodyLimit = (try? resolved.get())?.settings.maxBodyBytes ?? forwarder.defaultMaxBodyBytes
+        record.update {
+            $0.endpoint = String(target.endpoint)
+            $0.component = target.component.map(String.init)
+        }
+    }
+
+    var isFinished: Bool { phase == .done }
+
+    private var logger: Logger {
+        var logger = forwarder.logger
+        logger[metadataKey: "requestId"] = .string(record.requestID)
+        return logger
+    }
+
+    // MARK: The request
+
+    func start() {
+        if let declared = head.headerFields[.contentLength].flatMap(Int.init), declared > bodyLimit {
+            respond(.bodyTooLarge(limit: bodyLimit), closeConnection: true)
+        }
+    }
+
+    func receive(_ part: HTTPRequestPart) {
+        switch part {
+        case .head:
+            break
+        case .body(let chunk):
+            guard phase == .receiving else { return }
+            if body == nil {
+                body = chunk
+            } else {
+                body!.writeImmutableBuffer(chunk)
+            }
+            if body!.readableBytes > bodyLimit {
+                respond(.bodyTooLarge(limit: bodyLimit), closeConnection: true)
+            }
+        case .end:
+            requestEnded = true
+            guard phase == .receiving else { return }
+            record.update { $0.bytesIn = body?.readableBytes ?? 0 }
+            admit()
+        }
+    }
+
+    // MARK: Admission
+
+    private func admit() {
+        let path = head.path ?? "/"
+        let rawPath = path.prefix { $0 != "?" }
+        let request = AuthenticationRequest(
+            method: head.method.rawValue, rawPath: String(rawPath), rawQuery: target.query.map(String.init) ?? "",
+            fields: head.headerFields, authority: head.authority, body: body ?? ByteBuffer())
+        let now = Date()
+        let authenticator = forwarder.runtimeGuard.authenticator
+        if let result = authenticator.authenticateFromMemory(request, service: "sagemaker", now: now) {
+            authenticated(result, now: now)
+            return
+        }
+        // The key is not in memory: ask the store off the loop, then carry on here.
+        phase = .admitting
+        let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
+        let eventLoop = self.eventLoop
+        Task {
+            let result: Result<CallerIdentity, AuthenticationError>
+            do throws(AuthenticationError) {
+                result = .success(try await authenticator.authenticate(request, service: "sagemaker", now: now))
+            } catch {
+                result = .failure(error)
+            }
+            eventLoop.execute { loopBound.value.authenticated(result, now: now) }
+        }
+    }
+
+    private func authenticated(_ result: Result<CallerIdentity, AuthenticationError>, now: Date) {
+        guard phase == .receiving || phase == .admitting else { return }
+        let guardian = forwarder.runtimeGuard
+        let caller: CallerIdentity
+        switch result {
+        case .success(let identity): caller = identity
+        case .failure(let error):
+            respond(guardian.rejection(error, logger: logger, client: client))
+            return
+        }
+        do {
+            try guardian.authorize(
+                caller, endpoint: String(target.endpoint), component: target.component.map(String.init), now: now,
+                logger: logger, client: client)
+        } catch {
+            respond(error)
+            return
+        }
+        record.update {
+            $0.principalARN = caller.user.arn
+            $0.accessKeyID = caller.accessKeyID
+        }
+        let pool: ModelPool
+        switch resolved {
+        case .success(let found): pool = found
+        case .failure(let error):
+            respond(error)
+            return
+        }
+        self.pool = pool
+        meter = RequestMeter(metrics: forwarder.metrics.pool(pool), start: record.start)
+        prepareUpstreamRequest(pool)
+    }
+
+    private func prepareUpstreamRequest(_ pool: ModelPool) {
+        let hasJSONBody: Bool
+        switch OpenAIRoute.classify(method: head.method.rawValue, subpath: target.subpath) {
+        case .notFound:
+            respond(.pathNotFound(String((head.path ?? "").prefix { $0 != "?" })))
+            return
+        case .methodNotAllowed(let allowed):
+            respond(.methodNotAllowed(head.method.rawValue, allowed: allowed))
+            return
+        case .forward(let jsonBody):
+            hasJSONBody = jsonBody
+        }
+        let payload = body ?? ByteBuffer()
+        if hasJSONBody {
+            do {
+                _ = try payload.withUnsafeReadableBytes { try JSONProbe.inspect($0) }
+            } catch let error as JSONProbe.SyntaxError {
+                respond(.malformedJSON(error.description))
+                return
+            } catch {
+                respond(.malformedJSON("\(error)"))
+                return
+            }
+        }
+        var headers = HeaderForwarding.requestHeaders(head.headerFields)
+        if hasJSONBody || payload.readableBytes > 0 {
+            headers.add(name: "content-length", value: String(payload.readableBytes))
+        }
+        upstreamHead = HTTPRequestHead(
+            version: .http1_1, method: HTTPMethod(rawValue: head.method.rawValue), uri: target.instancePath,
+            headers: headers)
+        deadline = record.start + pool.settings.timeouts.total
+        tryNextInstance()
+    }
+
+    // MARK: Choosing an instance
+
+    /// A connection that cannot be opened is tried on another instance; once the request may
+    /// have reached an instance it is never resent, since model calls are not idempotent in cost.
+    private func tryNextInstance() {
+        guard let pool, var requestHead = upstreamHead else { return }
+        guard let instance = pool.acquire(excluding: tried) else {
+            respond(connectFailed ? .instanceUnreachable(pool.target) : .noHealthyInstance(pool.target))
+            return
+        }
+        tried.insert(instance.index)
+        self.instance = instance
+        let url = instance.url
+        requestHead.uri = url.pathPrefix + target.instancePath
+        requestHead.headers.replaceOrAdd(name: "host", value: url.host.contains(":") ? "[\(url.host)]:\(url.port)" : "\(url.host):\(url.port)")
+        upstreamHead = requestHead
+        headDeadline = min(ContinuousClock.now + pool.settings.timeouts.firstByte, deadline)
+        armWatchdog(at: headDeadline)
+        if let channel = forwarder.connections.takeIdle(url, on: eventLoop),
+            let connection = try? channel.pipeline.syncOperations.handler(type: UpstreamConnectionHandler.self)
+        {
+            send(on: connection)
+            return
+        }
+        phase = .connecting
+        forwarder.connections.connect(url, on: eventLoop, timeout: pool.settings.timeouts.connect)
+            .assumeIsolated()
+            .whenComplete { result in
+                guard self.phase == .connecting, self.instance == instance else {
+                    if case .success(let channel) = result { channel.close(promise: nil) }
+                    return
+                }
+                switch result {
+                case .success(let channel):
+                    guard let connection = try? channel.pipeline.syncOperations.handler(type: UpstreamConnectionHandler.self)
+                    else {
+                        channel.close(promise: nil)
+                        self.connectionFailed(instance, error: ChannelError.inappropriateOperationForState)
+                        return
+                    }
+                    self.send(on: connection)
+                case .failure(let error):
+                    self.connectionFailed(instance, error: error)
+                }
+            }
+    }
+
+    private func connectionFailed(_ instance: ModelPool.Instance, error: any Error) {
+        guard let pool else { return }
+        pool.release(instance)
+        self.instance = nil
+        if pool.recordConnectFailure(instance) == .leftRotation {
+            logger.warning(
+                "instance left rotation: connection failed",
+                metadata: ["target": "\(pool.target)", "instance": "\(instance.url)"])
+        }
+        logger.info(
+            "connect failed; trying another instance",
+            metadata: ["target": "\(pool.target)", "instance": "\(instance.url)", "error": "\(error)"])
+        connectFailed = true
+        tryNextInstance()
+    }
+
+    private func send(on connection: UpstreamConnectionHandler) {
+        guard let requestHead = upstreamHead else { return }
+        phase = .awaitingHead
+        upstream = connection
+        connection.receiver = self
+        sentAt = .now
+        connection.send(requestHead, body: requestHead.headers.contains(name: "content-length") ? body ?? ByteBuffer() : nil)
+    }
+
+    // MARK: The instance's answer
+
+    func upstreamHead(_ responseHead: HTTPResponseHead) {
+        guard phase == .awaitingHead, let instance else { return }
+        phase = .relaying
+        status = Int(responseHead.status.code)
+        upstreamKeepAlive = responseHead.isKeepAlive
+        let now = ContinuousClock.now
+        lastActivity = now
+        let status = self.status
+        let start = record.start
+        record.update {
+            $0.instance = instance.url.description
+            $0.status = status
+            $0.timeToFirstByte = now - start
+        }
+        meter?.metrics?.perInstance[instance.index].increment()
+        isEventStream =
+            responseHead.headers.first(name: "content-type")?.lowercased().hasPrefix("text/event-stream") ?? false
+        var fields = HeaderForwarding.responseHeaders(responseHead.headers)
+        if !isEventStream, let length = responseHead.headers.first(name: "content-length") {
+            fields[.contentLength] = length
+        }
+        fields[ObservabilityMiddleware.requestIDHeader] = record.requestID
+        handler.send(
+            .head(
+                HTTPResponse(
+                    status: HTTPResponse.Status(code: status, reasonPhrase: responseHead.status.reasonPhrase),
+                    headerFields: fields)))
+        observer = RelayObserver(metrics: meter?.metrics, start: record.start)
+        if let pool { armWatchdog(at: min(deadline, now + pool.settings.timeouts.idle)) }
+    }
+
+    func upstreamBody(_ chunk: ByteBuffer) {
+        guard phase == .relaying else { return }
+        lastActivity = .now
+        handler.send(.body(chunk))
+        observer?.chunkWritten(chunk)
+    }
+
+    func upstreamReadComplete() {
+        if phase == .relaying { handler.flush() }
+    }
+
+    func upstreamEnd() {
+        guard phase == .relaying else { return }
+        let connection = upstream
+        upstream = nil
+        if let connection, upstreamKeepAlive, let instance {
+            forwarder.connections.putBack(connection.channel, instance.url)
+        } else {
+            connection?.close()
+        }
+        handler.send(.end(nil))
+        handler.flush()
+        completeRelay(failure: nil)
+    }
+
+    func upstreamBroken(_ error: (any Error)?) {
+        upstream = nil
+        switch phase {
+        case .awaitingHead:
+            if let pool, let instance {
+                logger.warning(
+                    "instance request failed",
+                    metadata: [
+                        "target": "\(pool.target)", "instance": "\(instance.url)",
+                        "error": "\(error.map { "\($0)" } ?? "connection closed before the response")",
+                    ])
+                respond(.instanceUnreachable(pool.target))
+            }
+        case .relaying:
+            endEarly(.upstreamBroken(error.map { "\($0)" } ?? "connection closed before the response ended"))
+        default:
+            break
+        }
+    }
+
+    // MARK: The client
+
+    func clientWritabilityChanged(_ writable: Bool) {
+        // Backpressure: a slow reader stops Gangway reading from the instance.
+        upstream?.setAutoRead(writable)
+    }
+
+    /// The client went away: the instance's work stops at once (its connection is closed).
+    func clientClosed() {
+        switch phase {
+        case .done:
+            return
+        case .receiving, .admitting:
+            phase = .done
+            cancelWatchdog()
+        case .connecting, .awaitingHead, .relaying:
+            upstream?.close()
+            upstream = nil
+            record.update { $0.error = "client disconnected" }
+            observer?.report(to: record, metrics: meter?.metrics)
+            meter?.finish(
+                status: status, modelLatency: phase == .relaying ? ContinuousClock.now - sentAt : nil, modelFailed: false)
+            releaseInstance()
+            finish(closeConnection: true)
+        }
+    }
+
+    // MARK: Endings
+
+    /// The relay ended after the head was sent: a stream gets an error event (OpenAI clients
+    /// raise it as an APIError); any other body cannot be completed, so the connection closes.
+    private func endEarly(_ failure: RelayFailure) {
+        guard phase == .relaying else { return }
+        upstream?.close()
+        upstream = nil
+        record.update { $0.error = failure.code }
+        logger.warning(
+            "relay ended early",
+            metadata: [
+                "target": "\(pool?.target ?? "-")", "reason": "\(failure)", "bytes": "\(observer?.bytes ?? 0)",
+            ])
+        if isEventStream {
+            let event = GatewayError(
+                status: .gatewayTimeout, type: "upstream_error", code: failure.code, message: failure.publicMessage)
+            var buffer = ByteBuffer(string: "data: ")
+            buffer.writeBytes(event.openAIEnvelope())
+            buffer.writeString("\n\n")
+            handler.send(.body(buffer))
+            handler.send(.end(nil))
+            handler.flush()
+        }
+        completeRelay(failure: failure)
+    }
+
+    private func completeRelay(failure: RelayFailure?) {
+        observer?.report(to: record, metrics: meter?.metrics)
+        meter?.finish(
+            status: status, modelLatency: ContinuousClock.now - sentAt, modelFailed: status >= 400 || failure != nil)
+        releaseInstance()
+        finish(closeConnection: (failure != nil && !isEventStream) || clientAskedToClose)
+    }
+
+    /// Answers with Gangway's own error (nothing has been sent yet).
+    private func respond(_ error: GatewayError, closeConnection: Bool = false) {
+        guard phase != .relaying, phase != .done else { return }
+        upstream?.close()
+        upstream = nil
+        let code = Int(error.status.code)
+        record.update { $0.status = code }
+        meter?.finish(status: code, modelLatency: nil, modelFailed: [502, 504].contains(code))
+        releaseInstance()
+        let envelope = error.openAIEnvelope()
+        var fields = error.headers
+        fields[.contentType] = "application/json"
+        fields[.contentLength] = String(envelope.count)
+        fields[ObservabilityMiddleware.requestIDHeader] = record.requestID
+        if closeConnection { fields[.connection] = "close" }
+        handler.send(.head(HTTPResponse(status: error.status, headerFields: fields)))
+        handler.send(.body(ByteBuffer(bytes: envelope)))
+        handler.send(.end(nil))
+        handler.flush()
+        finish(closeConnection: closeConnection || clientAskedToClose)
+    }
+
+    private var clientAskedToClose: Bool {
+        head.headerFields[.connection]?.lowercased().contains("close") ?? false
+    }
+
+    private func releaseInstance() {
+        if let instance, let pool { pool.release(instance) }
+        instance = nil
+    }
+
+    private func finish(closeConnection: Bool) {
+        phase = .done
+        cancelWatchdog()
+        forwarder.accessLog.write(record, method: head.method.rawValue, path: String((head.path ?? "").prefix { $0 != "?" }), client: client, end: .now)
+        handler.exchangeEnded(self, closeConnection: closeConnection)
+    }
+
+    // MARK: Timeouts
+
+    /// One timer per exchange, re-armed rather than replaced while chunks keep arriving.
+    private func armWatchdog(at due: ContinuousClock.Instant) {
+        if let scheduled = watchdogDue, scheduled <= due, watchdog != nil {
+            watchdogDue = due
+            return
+        }
+        watchdog?.cancel()
+        watchdogDue = due
+        let delay = TimeAmount.nanoseconds(max(0, (due - .now).nanoseconds))
+        watchdog = eventLoop.assumeIsolated().scheduleTask(in: delay) { self.watchdogFired() }
+    }
+
+    private func cancelWatchdog() {
+        watchdog?.cancel()
+        watchdog = nil
+        watchdogDue = nil
+    }
+
+    private func watchdogFired() {
+        watchdog = nil
+        guard let pool else { return }
+        let now = ContinuousClock.now
+        switch phase {
+        case .connecting, .awaitingHead:
+            if now >= headDeadline {
+                respond(.instanceTimeout(pool.target, phase: now >= deadline ? "total timeout" : "time to first byte"))
+            } else {
+                watchdogDue = nil
+                armWatchdog(at: headDeadline)
+            }
+        case .relaying:
+            let idleDue = lastActivity + pool.settings.timeouts.idle
+            if now >= deadline {
+                endEarly(.totalTimeout)
+            } else if now >= idleDue {
+                endEarly(.idleTimeout)
+            } else {
+                watchdogDue = nil
+                armWatchdog(at: min(deadline, idleDue))
+            }
+        case .receiving, .admitting, .done:
+            break
+        }
+    }
+}
