@@ -128,6 +128,7 @@ let package = Package(
             name: "GangwayMockModelTests",
             dependencies: [
                 "GangwayMockModel",
+                "GangwayTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,3 +1,4 @@
+import GangwayTesting
 import GangwayMockModel
 import Hummingbird
 import HummingbirdTesting

@@ -20,7 +20,6 @@ public struct OpenAIPath: Sendable, Equatable {
     public static func parse(_ target: String) -> OpenAIPath? {
         let questionMark = target.firstIndex(of: "?")
         let path = target[..<(questionMark ?? target.endIndex)]
-        guard path.hasPrefix("/endpoints/") else { return nil }
         let segments = path.split(separator: "/")
         guard segments.count >= 4, segments[0] == "endpoints" else { return nil }
         let query = questionMark.map { target[target.index(after: $0)...] }

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -46,8 +49,11 @@ struct ObservabilityMiddleware: RouterMiddleware {
 /// (lower-case hex, 8-4-4-4-12), written straight into one string.
 enum RequestID {
     static func make() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return make(high: generator.next(), low: generator.next())
+        // arc4random (glibc's ChaCha, reseeded by the kernel) fills both words in user space;
+        // the system generator would cost a getrandom system call per word.
+        var words: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &words) { arc4random_buf($0.baseAddress!, $0.count) }
+        return make(high: words.0, low: words.1)
     }
 
     static func make(high: UInt64, low: UInt64) -> String {

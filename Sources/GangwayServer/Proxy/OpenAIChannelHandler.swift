@@ -99,13 +99,15 @@ final class OpenAIChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
             context.close(promise: nil)
             return
         }
-        guard !draining else { return }
+        guard !draining, !queued.isEmpty else { return }
         draining = true
         defer { draining = false }
         while let part = queued.first, accepts(part) {
             queued.removeFirst()
             process(part, context: context)
         }
+        // The router's channel delivers what it was handed when a read completes.
+        context.fireChannelReadComplete()
     }
 
     func channelInactive(context: ChannelHandlerContext) {

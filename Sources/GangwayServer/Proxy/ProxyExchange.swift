@@ -293,8 +293,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
             $0.timeToFirstByte = now - start
         }
         meter?.metrics?.perInstance[instance.index].increment()
-        isEventStream =
-            responseHead.headers.first(name: "content-type")?.lowercased().hasPrefix("text/event-stream") ?? false
+        isEventStream = responseHead.headers.first(name: "content-type").map(Self.isEventStream) ?? false
         var fields = HeaderForwarding.responseHeaders(responseHead.headers)
         if !isEventStream, let length = responseHead.headers.first(name: "content-length") {
             fields[.contentLength] = length
@@ -439,7 +438,20 @@ final class ProxyExchange: UpstreamResponseReceiver {
     }
 
     private var clientAskedToClose: Bool {
-        head.headerFields[.connection]?.lowercased().contains("close") ?? false
+        guard let connection = head.headerFields[.connection] else { return false }
+        return connection.utf8.count >= 5 && connection.lowercased().contains("close")
+    }
+
+    /// `text/event-stream`, in any letter case, with or without parameters.
+    static func isEventStream(_ contentType: String) -> Bool {
+        let expected = "text/event-stream".utf8
+        var actual = contentType.utf8.makeIterator()
+        for byte in expected {
+            guard let next = actual.next() else { return false }
+            let lowered = (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(next) ? next + 32 : next
+            guard lowered == byte else { return false }
+        }
+        return true
     }
 
     private func releaseInstance() {

@@ -1,14 +1,14 @@
-import NIOCore
+public import NIOCore
 import NIOPosix
 
 /// A bare TCP connection that speaks HTTP/1.1 by hand, for what a normal client hides: the
 /// chunk boundaries of a response, connection reuse, and hanging up in the middle of a stream.
-final class RawHTTPConnection {
+public final class RawHTTPConnection {
     private let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
     private var inbound: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
     /// Everything received so far.
-    private(set) var received = ByteBuffer()
-    private(set) var isClosedByServer = false
+    public private(set) var received = ByteBuffer()
+    public private(set) var isClosedByServer = false
 
     private init(outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, inbound: NIOAsyncChannelInboundStream<ByteBuffer>) {
         self.outbound = outbound
@@ -16,7 +16,7 @@ final class RawHTTPConnection {
     }
 
     /// Connects, runs `body`, then closes the connection from the client side.
-    static func with<Value: Sendable>(port: Int, _ body: (RawHTTPConnection) async throws -> Value) async throws -> Value {
+    public static func with<Value: Sendable>(port: Int, _ body: (RawHTTPConnection) async throws -> Value) async throws -> Value {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: "localhost", port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -28,21 +28,21 @@ final class RawHTTPConnection {
         }
     }
 
-    static func post(_ path: String, json: String, headers: [String] = []) -> String {
+    public static func post(_ path: String, json: String, headers: [String] = []) -> String {
         let lines = ["POST \(path) HTTP/1.1", "Host: localhost", "Content-Type: application/json", "Content-Length: \(json.utf8.count)"] + headers
         return lines.joined(separator: "\r\n") + "\r\n\r\n" + json
     }
 
-    static func get(_ path: String) -> String {
+    public static func get(_ path: String) -> String {
         "GET \(path) HTTP/1.1\r\nHost: localhost\r\n\r\n"
     }
 
-    func send(_ text: String) async throws {
+    public func send(_ text: String) async throws {
         try await self.outbound.write(ByteBuffer(string: text))
     }
 
     /// Reads until `done` holds for what was received, or the server closes.
-    func read(until done: (ByteBuffer) -> Bool) async throws {
+    public func read(until done: (ByteBuffer) -> Bool) async throws {
         while !done(self.received) {
             guard var chunk = try await self.inbound.next() else {
                 self.isClosedByServer = true
@@ -53,10 +53,10 @@ final class RawHTTPConnection {
     }
 
     /// Reads one complete response and removes it from `received`.
-    func readResponse() async throws -> RawHTTPResponse {
+    public func readResponse() async throws -> RawHTTPResponse {
         try await self.read(until: { RawHTTPResponse(parsing: $0) != nil })
         guard let response = RawHTTPResponse(parsing: self.received) else {
-            throw TestFailure("incomplete response: \(String(buffer: self.received))")
+            throw IncompleteResponse(received: String(buffer: self.received))
         }
         self.received.moveReaderIndex(forwardBy: response.byteCount)
         return response
@@ -64,21 +64,21 @@ final class RawHTTPConnection {
 }
 
 /// One HTTP/1.1 response with its body chunks as they were framed on the wire.
-struct RawHTTPResponse {
-    var statusLine: String
+public struct RawHTTPResponse: Sendable {
+    public var statusLine: String
     /// Header lines as `name: value`, names lower-cased.
-    var headers: [String]
-    var chunks: [[UInt8]]
-    var byteCount: Int
+    public var headers: [String]
+    public var chunks: [[UInt8]]
+    public var byteCount: Int
 
-    var body: [UInt8] { self.chunks.flatMap { $0 } }
+    public var body: [UInt8] { self.chunks.flatMap { $0 } }
 
-    func header(_ name: String) -> String? {
+    public func header(_ name: String) -> String? {
         self.headers.first(where: { $0.hasPrefix(name + ": ") }).map { String($0.dropFirst(name.count + 2)) }
     }
 
     /// Parses a complete response at the start of `buffer`; nil while it is incomplete.
-    init?(parsing buffer: ByteBuffer) {
+    public init?(parsing buffer: ByteBuffer) {
         let bytes = Array(buffer.readableBytesView)
         guard let headEnd = bytes.firstRange(of: Array("\r\n\r\n".utf8)) else { return nil }
         let lines = String(decoding: bytes[..<headEnd.lowerBound], as: UTF8.self).components(separatedBy: "\r\n")
@@ -107,4 +107,10 @@ struct RawHTTPResponse {
         }
         self.byteCount = index
     }
+}
+
+/// The server closed before a whole response arrived.
+public struct IncompleteResponse: Error, CustomStringConvertible {
+    public let received: String
+    public var description: String { "incomplete response: \(received)" }
 }

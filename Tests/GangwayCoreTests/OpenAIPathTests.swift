@@ -1,0 +1,35 @@
+import GangwayCore
+import Testing
+
+@Suite("OpenAI paths")
+struct OpenAIPathTests {
+    @Test("endpoint and component targets are recognised")
+    func recognised() {
+        #expect(
+            OpenAIPath.parse("/endpoints/demo/openai/v1/chat/completions")
+                == OpenAIPath(endpoint: "demo", component: nil, subpath: ["chat", "completions"], query: nil))
+        #expect(
+            OpenAIPath.parse("/endpoints/shared/inference-components/general/openai/v1/models?limit=2")
+                == OpenAIPath(endpoint: "shared", component: "general", subpath: ["models"], query: "limit=2"))
+        #expect(
+            OpenAIPath.parse("/endpoints/demo/openai/v1")
+                == OpenAIPath(endpoint: "demo", component: nil, subpath: [], query: nil))
+        #expect(OpenAIPath.parse("//endpoints//demo/openai/v1/models")?.subpath == ["models"])
+    }
+
+    @Test("other targets are not", arguments: [
+        "/ping", "/endpoints/demo/invocations", "/endpoints/demo/openai/v2/models", "/endpoints/demo",
+        "/endpoints/demo/inference-components/c/invocations", "/x/endpoints/demo/openai/v1/models", "",
+        "/endpoints/demo/OPENAI/v1/models",
+    ])
+    func notRecognised(target: String) {
+        #expect(OpenAIPath.parse(target) == nil)
+    }
+
+    @Test("the instance path keeps the sub-path and query")
+    func instancePath() {
+        #expect(OpenAIPath.parse("/endpoints/e/openai/v1/responses/r1/input_items?after=x")?.instancePath
+            == "/v1/responses/r1/input_items?after=x")
+        #expect(OpenAIPath.parse("/endpoints/e/openai/v1/models?")?.instancePath == "/v1/models")
+    }
+}

@@ -1,0 +1,125 @@
+@testable import GangwayServer
+import Foundation
+import GangwayCore
+import GangwayMockModel
+import GangwayTesting
+import NIOCore
+import Testing
+
+/// How the OpenAI paths use the client's connection, seen on the wire with a raw client:
+/// keep-alive after streams, pipelined requests answered in order, hang-ups that stop the
+/// instance's work.
+@Suite("Connection handling", .serialized)
+struct ConnectionHandlingTests {
+    static let streamBody =
+        #"{"model":"","stream":true,"max_tokens":4,"messages":[{"role":"user","content":"hi"}]}"#
+
+    @Test("a stream, a completion and another stream share one keep-alive connection")
+    func streamsKeepTheConnection() async throws {
+        let mock = try await MockInstance.start()
+        let gangway = try await GangwayInstance.start(try singleModelConfig(["demo": [mock]]))
+        defer { Task { await gangway.server.stop(); await mock.server.stop() } }
+        let path = "/endpoints/demo/openai/v1/chat/completions"
+        let auth = "Authorization: Bearer \(gangway.bearerToken())"
+
+        let replies = try await RawHTTPConnection.with(port: gangway.server.port) { connection in
+            var replies: [RawHTTPResponse] = []
+            for body in [Self.streamBody, chatBody, Self.streamBody] {
+                try await connection.send(RawHTTPConnection.post(path, json: body, headers: [auth]))
+                replies.append(try await connection.readResponse())
+            }
+            #expect(!connection.isClosedByServer)
+            return replies
+        }
+        #expect(replies.map(\.statusLine) == Array(repeating: "HTTP/1.1 200 OK", count: 3))
+        #expect(replies.allSatisfy { $0.header("connection") != "close" })
+        #expect(replies[0].header("content-type")?.hasPrefix("text/event-stream") == true)
+        #expect(String(decoding: replies[0].body, as: UTF8.self).hasSuffix("data: [DONE]\n\n"))
+        #expect(String(decoding: replies[1].body, as: UTF8.self).contains(#""object":"chat.completion""#))
+        #expect(replies.allSatisfy { $0.header("x-amzn-requestid")?.count == 36 })
+        #expect(mock.stats.snapshot.completedStreams == 2)
+    }
+
+    @Test("pipelined requests, proxied and not, are answered in the order sent")
+    func pipelinedRequestsKeepTheirOrder() async throws {
+        let mock = try await MockInstance.start()
+        let gangway = try await GangwayInstance.start(try singleModelConfig(["demo": [mock]]))
+        defer { Task { await gangway.server.stop(); await mock.server.stop() } }
+        let auth = "Authorization: Bearer \(gangway.bearerToken())"
+        let slowStream = RawHTTPConnection.post(
+            "/endpoints/demo/openai/v1/chat/completions", json: Self.streamBody,
+            headers: [auth, "x-mock-chunk-delay-ms: 40"])
+        let models = "GET /endpoints/demo/openai/v1/models HTTP/1.1\r\nHost: localhost\r\n\(auth)\r\n\r\n"
+        let unknown = RawHTTPConnection.post("/endpoints/nope/openai/v1/chat/completions", json: chatBody, headers: [auth])
+
+        let replies = try await RawHTTPConnection.with(port: gangway.server.port) { connection in
+            // All at once: the later requests arrive while the stream is still running.
+            try await connection.send(slowStream + RawHTTPConnection.get("/ping") + models + unknown)
+            var replies: [RawHTTPResponse] = []
+            for _ in 0..<4 { replies.append(try await connection.readResponse()) }
+            return replies
+        }
+        let bodies = replies.map { String(decoding: $0.body, as: UTF8.self) }
+        #expect(replies[0].header("content-type")?.hasPrefix("text/event-stream") == true)
+        #expect(bodies[0].hasSuffix("data: [DONE]\n\n"))
+        #expect(bodies[1].contains("healthy"))
+        #expect(bodies[2].contains(#""object":"list""#))
+        #expect(replies[3].statusLine.hasPrefix("HTTP/1.1 400"))
+        #expect(bodies[3].contains("Endpoint nope"))
+    }
+
+    @Test("a client that hangs up mid-stream stops the instance's work at once")
+    func hangUpStopsTheInstance() async throws {
+        let mock = try await MockInstance.start()
+        let gangway = try await GangwayInstance.start(try singleModelConfig(["demo": [mock]]))
+        defer { Task { await gangway.server.stop(); await mock.server.stop() } }
+        let long = #"{"model":"","stream":true,"max_tokens":400,"messages":[{"role":"user","content":"hi"}]}"#
+
+        try await RawHTTPConnection.with(port: gangway.server.port) { connection in
+            try await connection.send(
+                RawHTTPConnection.post(
+                    "/endpoints/demo/openai/v1/chat/completions", json: long,
+                    headers: ["Authorization: Bearer \(gangway.bearerToken())", "x-mock-chunk-delay-ms: 50"]))
+            try await connection.read { String(buffer: $0).contains("data: ") }
+        }
+        #expect(await eventually { mock.stats.snapshot.abortedStreams == 1 })
+        #expect(mock.stats.snapshot.completedStreams == 0)
+        // The gateway is still fine for the next caller.
+        let next = try await gangway.post(gangway.openAIBase(endpoint: "demo") + "/chat/completions", json: chatBody)
+        #expect(next.status == 200)
+    }
+
+    @Test("a body over the model's limit is refused with 413 before it is read whole, and the connection closes")
+    func oversizedBodyClosesTheConnection() async throws {
+        let mock = try await MockInstance.start()
+        let gangway = try await GangwayInstance.start(
+            try singleModelConfig(["demo": [mock]], extra: "max_body_bytes: 1000"))
+        defer { Task { await gangway.server.stop(); await mock.server.stop() } }
+        let head = [
+            "POST /endpoints/demo/openai/v1/chat/completions HTTP/1.1", "Host: localhost",
+            "Authorization: Bearer \(gangway.bearerToken())", "Content-Length: 5000", "", "",
+        ].joined(separator: "\r\n")
+
+        let (reply, closed) = try await RawHTTPConnection.with(port: gangway.server.port) { connection in
+            try await connection.send(head + String(repeating: "x", count: 100))
+            let reply = try await connection.readResponse()
+            try await connection.read { _ in false }
+            return (reply, connection.isClosedByServer)
+        }
+        #expect(reply.statusLine.hasPrefix("HTTP/1.1 413"))
+        #expect(String(decoding: reply.body, as: UTF8.self).contains("request_too_large"))
+        #expect(closed)
+        #expect(mock.stats.snapshot.requests == 0)
+    }
+}
+
+@Suite("Event-stream detection")
+struct EventStreamDetectionTests {
+    @Test("content types", arguments: [
+        ("text/event-stream", true), ("Text/Event-Stream; charset=utf-8", true), ("text/event-stream;", true),
+        ("application/json", false), ("text/event", false), ("text/event\r-stream", false), ("", false),
+    ])
+    func detection(contentType: String, expected: Bool) {
+        #expect(ProxyExchange.isEventStream(contentType) == expected)
+    }
+}
