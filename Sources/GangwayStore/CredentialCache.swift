@@ -11,6 +11,11 @@ final class CredentialCache: Sendable {
         case found(AccessKeyCredential)
         /// Remembered too, so a flood of unknown key ids does not reach the database.
         case missing
+
+        var credential: AccessKeyCredential? {
+            if case .found(let credential) = self { return credential }
+            return nil
+        }
     }
 
     enum Lookup {

@@ -14,8 +14,7 @@ extension SQLiteIdentityStore {
         guard IdentityValidation.isPlausibleAccessKeyID(accessKeyID) else { return nil }
         let generation: UInt64
         switch cache.lookup(accessKeyID) {
-        case .hit(.found(let credential)): return credential
-        case .hit(.missing): return nil
+        case .hit(let entry): return entry.credential
         case .miss(let missedIn): generation = missedIn
         }
 
@@ -53,8 +52,7 @@ extension SQLiteIdentityStore {
     public func credentialInMemory(forAccessKeyID accessKeyID: String) -> AccessKeyCredential?? {
         guard IdentityValidation.isPlausibleAccessKeyID(accessKeyID) else { return .some(nil) }
         switch cache.lookup(accessKeyID) {
-        case .hit(.found(let credential)): return credential
-        case .hit(.missing): return .some(nil)
+        case .hit(let entry): return .some(entry.credential)
         case .miss: return nil
         }
     }

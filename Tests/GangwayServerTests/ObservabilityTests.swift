@@ -86,6 +86,7 @@ struct ObservabilityTests {
         let deniedLine = try #require(byID[denied.headers.first(name: "x-amzn-RequestId") ?? ""])
         #expect(deniedLine["status"] as? Int == 401)
         #expect(deniedLine["principal"] == nil)
+        #expect(deniedLine["bytes_out"] as? Int == denied.body.count)
         let streamLine = try #require(byID[streamed.headers.first(name: "x-amzn-RequestId") ?? ""])
         #expect(streamLine["completion_tokens"] as? Int == 2)
         #expect(streamLine["bytes_out"] as? Int == streamed.body.count)

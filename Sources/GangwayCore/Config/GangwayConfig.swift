@@ -190,8 +190,12 @@ public struct InstanceURL: Sendable, Hashable, CustomStringConvertible {
         return ListenAddress(host: String(host), port: scheme == "https" ? 443 : 80)
     }
 
+    /// `host:port` as a `Host` header carries it (an IPv6 address in brackets).
+    public var authority: String {
+        host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+    }
+
     public var description: String {
-        let hostPart = host.contains(":") ? "[\(host)]" : host
-        return "\(scheme)://\(hostPart):\(port)\(pathPrefix)"
+        "\(scheme)://\(authority)\(pathPrefix)"
     }
 }

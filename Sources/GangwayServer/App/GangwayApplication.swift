@@ -33,11 +33,6 @@ public enum GangwayApplication {
         let forwarder = OpenAIForwarder(
             registry: registry, runtimeGuard: runtimeGuard, metrics: metrics, accessLog: accessLog,
             connections: connections, defaultMaxBodyBytes: config.endpointDefaults.maxBodyBytes, logger: logger)
-        // The fallback for models with an `https` instance; every other OpenAI-path request is
-        // served on its connection's event loop by OpenAIChannelHandler, ahead of the router.
-        let proxy = OpenAIProxy(
-            registry: registry, clients: clients, runtimeGuard: runtimeGuard, metrics: metrics,
-            defaultMaxBodyBytes: config.endpointDefaults.maxBodyBytes)
 
         let admin = AdminRoutes(
             api: QueryAPI(
@@ -65,11 +60,8 @@ public enum GangwayApplication {
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: metrics.render())))
         }
-        let methods: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete]
-        for method in methods {
-            router.on("/endpoints/:endpoint/openai/v1/**", method: method, use: proxy.handle)
-            router.on("/endpoints/:endpoint/inference-components/:component/openai/v1/**", method: method, use: proxy.handle)
-        }
+        // The OpenAI paths never reach the router: OpenAIChannelHandler serves them on each
+        // connection's event loop, ahead of it.
         SageMakerRuntime(registry: registry, clients: clients, runtimeGuard: runtimeGuard, metrics: metrics).register(on: router)
 
         let services: [any Service] =

@@ -155,8 +155,6 @@ final class OpenAIChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
         context?.flush()
     }
 
-    var isClientWritable: Bool { context?.channel.isWritable ?? false }
-
     /// The exchange's response has ended (or the client is gone). The connection either
     /// closes or, once the request has been read whole, serves the next request.
     func exchangeEnded(_ exchange: ProxyExchange, closeConnection: Bool) {

@@ -15,17 +15,13 @@ struct OpenAIForwarder: Sendable {
 
     static let forwardedMethods: Set<HTTPRequest.Method> = [.get, .post, .put, .patch, .delete]
 
-    /// The target and its model if this request is served on the event loop; nil when the
-    /// router serves it: another path, another method, or a model with an `https` instance
-    /// (TLS to instances goes through the general HTTP client).
+    /// The target and its model (or why there is none) if this request is on an OpenAI path;
+    /// nil when the router serves it.
     func route(_ head: HTTPRequest) -> (OpenAIPath, Result<ModelPool, GatewayError>)? {
         guard Self.forwardedMethods.contains(head.method), let path = head.path, let target = OpenAIPath.parse(path)
         else { return nil }
         let resolved = Result { () throws(GatewayError) in
             try registry.current.pool(endpoint: target.endpoint, component: target.component)
-        }
-        if case .success(let pool) = resolved, pool.instances.contains(where: { $0.url.scheme != "http" }) {
-            return nil
         }
         return (target, resolved)
     }

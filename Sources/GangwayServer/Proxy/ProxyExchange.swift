@@ -38,6 +38,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
     private var connectFailed = false
     private var upstream: UpstreamConnectionHandler?
     private var upstreamHead: HTTPRequestHead?
+    private var sendsBody = false
     private var sentAt = ContinuousClock.now
     private var deadline = ContinuousClock.now
     private var headDeadline = ContinuousClock.now
@@ -194,9 +195,11 @@ final class ProxyExchange: UpstreamResponseReceiver {
             }
         }
         var headers = HeaderForwarding.requestHeaders(head.headerFields)
-        if hasJSONBody || payload.readableBytes > 0 {
+        sendsBody = hasJSONBody || payload.readableBytes > 0
+        if sendsBody {
             headers.add(name: "content-length", value: String(payload.readableBytes))
         }
+        // Relative to an instance's base URL; each attempt adds the instance's prefix and Host.
         upstreamHead = HTTPRequestHead(
             version: .http1_1, method: HTTPMethod(rawValue: head.method.rawValue), uri: target.instancePath,
             headers: headers)
@@ -209,7 +212,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
     /// A connection that cannot be opened is tried on another instance; once the request may
     /// have reached an instance it is never resent, since model calls are not idempotent in cost.
     private func tryNextInstance() {
-        guard let pool, var requestHead = upstreamHead else { return }
+        guard let pool, let template = upstreamHead else { return }
         guard let instance = pool.acquire(excluding: tried) else {
             respond(connectFailed ? .instanceUnreachable(pool.target) : .noHealthyInstance(pool.target))
             return
@@ -217,15 +220,15 @@ final class ProxyExchange: UpstreamResponseReceiver {
         tried.insert(instance.index)
         self.instance = instance
         let url = instance.url
-        requestHead.uri = url.pathPrefix + target.instancePath
-        requestHead.headers.replaceOrAdd(name: "host", value: url.host.contains(":") ? "[\(url.host)]:\(url.port)" : "\(url.host):\(url.port)")
-        upstreamHead = requestHead
+        var requestHead = template
+        requestHead.uri = url.pathPrefix + template.uri
+        requestHead.headers.add(name: "host", value: url.authority)
         headDeadline = min(ContinuousClock.now + pool.settings.timeouts.firstByte, deadline)
         armWatchdog(at: headDeadline)
         if let channel = forwarder.connections.takeIdle(url, on: eventLoop),
             let connection = try? channel.pipeline.syncOperations.handler(type: UpstreamConnectionHandler.self)
         {
-            send(on: connection)
+            send(requestHead, on: connection)
             return
         }
         phase = .connecting
@@ -244,7 +247,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
                         self.connectionFailed(instance, error: ChannelError.inappropriateOperationForState)
                         return
                     }
-                    self.send(on: connection)
+                    self.send(requestHead, on: connection)
                 case .failure(let error):
                     self.connectionFailed(instance, error: error)
                 }
@@ -255,25 +258,17 @@ final class ProxyExchange: UpstreamResponseReceiver {
         guard let pool else { return }
         pool.release(instance)
         self.instance = nil
-        if pool.recordConnectFailure(instance) == .leftRotation {
-            logger.warning(
-                "instance left rotation: connection failed",
-                metadata: ["target": "\(pool.target)", "instance": "\(instance.url)"])
-        }
-        logger.info(
-            "connect failed; trying another instance",
-            metadata: ["target": "\(pool.target)", "instance": "\(instance.url)", "error": "\(error)"])
+        pool.connectFailed(instance, error: error, logger: logger)
         connectFailed = true
         tryNextInstance()
     }
 
-    private func send(on connection: UpstreamConnectionHandler) {
-        guard let requestHead = upstreamHead else { return }
+    private func send(_ requestHead: HTTPRequestHead, on connection: UpstreamConnectionHandler) {
         phase = .awaitingHead
         upstream = connection
         connection.receiver = self
         sentAt = .now
-        connection.send(requestHead, body: requestHead.headers.contains(name: "content-length") ? body ?? ByteBuffer() : nil)
+        connection.send(requestHead, body: sendsBody ? body ?? ByteBuffer() : nil)
     }
 
     // MARK: The instance's answer
@@ -421,10 +416,13 @@ final class ProxyExchange: UpstreamResponseReceiver {
         upstream?.close()
         upstream = nil
         let code = Int(error.status.code)
-        record.update { $0.status = code }
+        let envelope = error.openAIEnvelope()
+        record.update {
+            $0.status = code
+            $0.bytesOut = envelope.count
+        }
         meter?.finish(status: code, modelLatency: nil, modelFailed: [502, 504].contains(code))
         releaseInstance()
-        let envelope = error.openAIEnvelope()
         var fields = error.headers
         fields[.contentType] = "application/json"
         fields[.contentLength] = String(envelope.count)
@@ -468,12 +466,10 @@ final class ProxyExchange: UpstreamResponseReceiver {
 
     // MARK: Timeouts
 
-    /// One timer per exchange, re-armed rather than replaced while chunks keep arriving.
+    /// One timer per exchange. A later deadline keeps the earlier timer: when it fires, the
+    /// state is looked at again and the timer re-armed for what is then due.
     private func armWatchdog(at due: ContinuousClock.Instant) {
-        if let scheduled = watchdogDue, scheduled <= due, watchdog != nil {
-            watchdogDue = due
-            return
-        }
+        if watchdog != nil, let armed = watchdogDue, armed <= due { return }
         watchdog?.cancel()
         watchdogDue = due
         let delay = TimeAmount.nanoseconds(max(0, (due - .now).nanoseconds))
@@ -488,6 +484,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
 
     private func watchdogFired() {
         watchdog = nil
+        watchdogDue = nil
         guard let pool else { return }
         let now = ContinuousClock.now
         switch phase {
@@ -495,7 +492,6 @@ final class ProxyExchange: UpstreamResponseReceiver {
             if now >= headDeadline {
                 respond(.instanceTimeout(pool.target, phase: now >= deadline ? "total timeout" : "time to first byte"))
             } else {
-                watchdogDue = nil
                 armWatchdog(at: headDeadline)
             }
         case .relaying:
@@ -505,7 +501,6 @@ final class ProxyExchange: UpstreamResponseReceiver {
             } else if now >= idleDue {
                 endEarly(.idleTimeout)
             } else {
-                watchdogDue = nil
                 armWatchdog(at: min(deadline, idleDue))
             }
         case .receiving, .admitting, .done:

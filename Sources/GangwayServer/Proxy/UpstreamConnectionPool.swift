@@ -2,66 +2,114 @@ import GangwayCore
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import Synchronization
 
 /// Keep-alive HTTP/1.1 connections to instances, kept per event loop so a client's connection
 /// and the instance connection serving it live on the same thread: a relayed chunk is a
-/// function call, not a hop between threads.
+/// function call, not a hop between threads. `https` instances get TLS, verified against the
+/// system's trust roots.
 final class UpstreamConnectionPool: Sendable {
     private struct Key: Hashable {
         let loop: ObjectIdentifier
         let host: String
         let port: Int
+
+        init(_ url: InstanceURL, _ loop: any EventLoop) {
+            self.loop = ObjectIdentifier(loop)
+            self.host = url.host
+            self.port = url.port
+        }
+    }
+
+    private struct IdleConnection {
+        let channel: any Channel
+        let since: NIODeadline
     }
 
     /// Idle connections beyond this many per instance and loop are closed rather than kept.
     static let idleLimit = 512
-    private let idle = Mutex<[Key: [any Channel]]>([:])
+    /// A connection idle longer than this is not reused. Model servers built on uvicorn (vLLM,
+    /// SGLang, llama-cpp-python) close idle connections after 5 s; reusing one at that moment
+    /// races the close, and a request lost that way could not be resent.
+    static let reuseWindow = TimeAmount.seconds(4)
+    /// Newest last, per instance and loop.
+    private let idle = Mutex<[Key: [IdleConnection]]>([:])
+    /// Made once: building a TLS context loads the trust roots.
+    private let tls: Result<NIOSSLContext, any Error> = Result {
+        try NIOSSLContext(configuration: .makeClientConfiguration())
+    }
 
-    /// An idle connection to the instance on this loop, newest first, if one is still open.
+    /// An idle connection to the instance on this loop, the most recently used first.
     func takeIdle(_ url: InstanceURL, on loop: any EventLoop) -> (any Channel)? {
-        let key = Key(loop: ObjectIdentifier(loop), host: url.host, port: url.port)
-        return idle.withLock { idle in
-            while let channel = idle[key]?.popLast() {
-                if channel.isActive { return channel }
-            }
+        let key = Key(url, loop)
+        let oldest = NIODeadline.now() - Self.reuseWindow
+        var stale: [IdleConnection] = []
+        let fresh = idle.withLock { idle -> (any Channel)? in
+            guard let newest = idle[key]?.popLast() else { return nil }
+            if newest.since >= oldest { return newest.channel }
+            // The newest is too old, so are all the others.
+            stale = [newest] + (idle.removeValue(forKey: key) ?? [])
             return nil
         }
+        for connection in stale { connection.channel.close(promise: nil) }
+        return fresh
     }
 
     /// Keeps a connection whose last exchange ended cleanly for the next request.
     func putBack(_ channel: any Channel, _ url: InstanceURL) {
-        let key = Key(loop: ObjectIdentifier(channel.eventLoop), host: url.host, port: url.port)
+        let key = Key(url, channel.eventLoop)
         let kept = idle.withLock { idle in
-            var list = idle[key, default: []]
-            list.removeAll { !$0.isActive }
-            guard list.count < Self.idleLimit else { return false }
-            list.append(channel)
-            idle[key] = list
+            guard idle[key, default: []].count < Self.idleLimit else { return false }
+            idle[key, default: []].append(IdleConnection(channel: channel, since: .now()))
             return true
         }
         if !kept { channel.close(promise: nil) }
     }
 
-    /// Opens a connection to the instance on the given loop, with its handler in place.
+    /// Opens a connection to the instance on the given loop, with its handlers in place. A
+    /// connection that closes while idle (the instance's keep-alive timeout) leaves the pool.
     func connect(_ url: InstanceURL, on loop: any EventLoop, timeout: Duration) -> EventLoopFuture<any Channel> {
-        ClientBootstrap(group: loop)
+        let tls: NIOSSLContext?
+        do {
+            tls = url.scheme == "https" ? try self.tls.get() : nil
+        } catch {
+            return loop.makeFailedFuture(error)
+        }
+        let key = Key(url, loop)
+        return ClientBootstrap(group: loop)
             .connectTimeout(.nanoseconds(max(1, timeout.nanoseconds)))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        // SNI and certificate checks need a name; an IP address is checked as such.
+                        let name = url.host.contains(":") || url.host.allSatisfy({ $0.isNumber || $0 == "." }) ? nil : url.host
+                        try channel.pipeline.syncOperations.addHandler(
+                            try NIOSSLClientHandler(context: tls, serverHostname: name))
+                    }
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
                     try channel.pipeline.syncOperations.addHandler(UpstreamConnectionHandler())
                 }
             }
             .connect(host: url.host, port: url.port)
+            .map { channel in
+                channel.closeFuture.whenComplete { _ in self.forget(channel, key) }
+                return channel
+            }
+    }
+
+    private func forget(_ channel: any Channel, _ key: Key) {
+        idle.withLock { idle in
+            idle[key]?.removeAll { $0.channel === channel }
+        }
     }
 
     /// Closes every idle connection (at shutdown).
     func closeAll() {
         let channels = idle.withLock { idle in
             defer { idle.removeAll() }
-            return idle.values.flatMap { $0 }
+            return idle.values.flatMap { $0.map(\.channel) }
         }
         for channel in channels { channel.close(promise: nil) }
     }

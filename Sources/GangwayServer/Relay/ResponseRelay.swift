@@ -35,31 +35,6 @@ struct RelayOutcome: Sendable {
 /// Copies an instance's response body to the client chunk by chunk as it arrives, enforcing
 /// the idle gap and total deadline with one watchdog timer per response.
 enum ResponseRelay {
-    /// Answers up to this size, with a declared length, take the direct path.
-    static let directRelayLimit = 1 << 20
-
-    /// Copies a body of known, small length straight through: no handoff, no timer. Used where
-    /// the instance has already produced the answer (a non-streamed completion), so the idle
-    /// and total timeouts of a stream do not apply; the upstream client's read backstop does.
-    static func relayDirect(
-        _ body: HTTPClientResponse.Body, to writer: inout any ResponseBodyWriter, observer: inout RelayObserver
-    ) async throws -> RelayOutcome {
-        var outcome = RelayOutcome()
-        do {
-            for try await chunk in body {
-                outcome.bytes += chunk.readableBytes
-                outcome.chunks += 1
-                try await writer.write(chunk)
-                observer.chunkWritten(chunk)
-            }
-        } catch let error as HTTPClientError where error == .readTimeout {
-            outcome.failure = .idleTimeout
-        } catch let error as HTTPClientError where error == .remoteConnectionClosed {
-            outcome.failure = .upstreamBroken(String(describing: error))
-        }
-        return outcome
-    }
-
     static func relay(
         _ body: HTTPClientResponse.Body,
         to writer: inout any ResponseBodyWriter,

@@ -69,14 +69,7 @@ public final class UpstreamClients: Sendable {
             do {
                 return try await attempt(forwarded, on: instance, of: pool, deadline: deadline, logger: logger)
             } catch let failure as ConnectFailure {
-                if pool.recordConnectFailure(instance) == .leftRotation {
-                    logger.warning(
-                        "instance left rotation: connection failed",
-                        metadata: ["target": "\(pool.target)", "instance": "\(instance.url)"])
-                }
-                logger.info(
-                    "connect failed; trying another instance",
-                    metadata: ["target": "\(pool.target)", "instance": "\(instance.url)", "error": "\(failure.underlying)"])
+                pool.connectFailed(instance, error: failure.underlying, logger: logger)
                 connectFailed = true
             }
         }
@@ -136,5 +129,19 @@ public final class UpstreamClients: Sendable {
                 metadata: ["target": "\(pool.target)", "instance": "\(instance.url)", "error": "\(error)"])
             throw GatewayError.instanceUnreachable(pool.target)
         }
+    }
+}
+
+extension ModelPool {
+    /// Records that a connection to the instance could not be opened (it leaves rotation at
+    /// once) and logs it; the caller tries another instance.
+    func connectFailed(_ instance: Instance, error: any Error, logger: Logger) {
+        if recordConnectFailure(instance) == .leftRotation {
+            logger.warning(
+                "instance left rotation: connection failed", metadata: ["target": "\(target)", "instance": "\(instance.url)"])
+        }
+        logger.info(
+            "connect failed; trying another instance",
+            metadata: ["target": "\(target)", "instance": "\(instance.url)", "error": "\(error)"])
     }
 }

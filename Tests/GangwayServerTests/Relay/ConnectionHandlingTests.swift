@@ -111,6 +111,21 @@ struct ConnectionHandlingTests {
         #expect(closed)
         #expect(mock.stats.snapshot.requests == 0)
     }
+
+    @Test("an https instance is spoken to over TLS: a plain-HTTP server behind an https URL never sees the request")
+    func httpsInstanceUsesTLS() async throws {
+        let mock = try await MockInstance.start()
+        let gangway = try await GangwayInstance.start(
+            try GangwayInstance.config(
+                yaml: "endpoints:\n  - name: secure\n    instances:\n      - url: https://127.0.0.1:\(mock.port)\n"))
+        defer { Task { await gangway.server.stop(); await mock.server.stop() } }
+
+        let reply = try await gangway.post(gangway.openAIBase(endpoint: "secure") + "/chat/completions", json: chatBody)
+        // 502 when the handshake fails, 503 once health probes have also taken it out of rotation.
+        #expect([502, 503].contains(reply.status))
+        #expect(String(decoding: reply.body, as: UTF8.self).contains(#""error":{"#))
+        #expect(mock.stats.snapshot.requests == 0)
+    }
 }
 
 @Suite("Event-stream detection")

@@ -1,0 +1,40 @@
+import GangwayCore
+import NIOCore
+
+/// Watches chunks after they are written: bytes, time to first token, gaps, token usage.
+struct RelayObserver {
+    let metrics: PoolMetrics?
+    let start: ContinuousClock.Instant
+    var bytes = 0
+    var firstChunkAt: ContinuousClock.Instant?
+    var lastChunkAt: ContinuousClock.Instant?
+    var usage = UsageScanner()
+
+    init(metrics: PoolMetrics?, start: ContinuousClock.Instant) {
+        self.metrics = metrics
+        self.start = start
+    }
+
+    mutating func chunkWritten(_ chunk: ByteBuffer) {
+        let now = ContinuousClock.now
+        bytes += chunk.readableBytes
+        if let last = lastChunkAt {
+            metrics?.chunkGap.record(Double((now - last).microseconds))
+        } else {
+            firstChunkAt = now
+            metrics?.timeToFirstToken.record(Double((now - start).microseconds))
+        }
+        lastChunkAt = now
+        chunk.withUnsafeReadableBytes { usage.scan($0) }
+    }
+
+    func report(to record: RequestRecord?, metrics: PoolMetrics?) {
+        record?.update {
+            $0.bytesOut = bytes
+            $0.promptTokens = usage.promptTokens
+            $0.completionTokens = usage.completionTokens
+        }
+        if let prompt = usage.promptTokens { metrics?.promptTokens.increment(by: Int64(prompt)) }
+        if let completion = usage.completionTokens { metrics?.completionTokens.increment(by: Int64(completion)) }
+    }
+}
