@@ -181,6 +181,9 @@ public struct InstanceURL: Sendable, Hashable, CustomStringConvertible {
         self.host = address.host
         self.port = address.port
         self.pathPrefix = String(path)
+        self.authority = address.host.contains(":") ? "[\(address.host)]:\(address.port)" : "\(address.host):\(address.port)"
+        // Made once: logs and the access log name the instance on every request.
+        self.description = "\(scheme)://\(self.authority)\(pathPrefix)"
     }
 
     private static func hostOnly(_ authority: Substring, scheme: String) -> ListenAddress? {
@@ -191,11 +194,6 @@ public struct InstanceURL: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `host:port` as a `Host` header carries it (an IPv6 address in brackets).
-    public var authority: String {
-        host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
-    }
-
-    public var description: String {
-        "\(scheme)://\(authority)\(pathPrefix)"
-    }
+    public let authority: String
+    public let description: String
 }

@@ -6,7 +6,7 @@
 /// statement does not apply, rather than applying with a guessed value.
 enum PolicyVariables {
     static func compile(_ text: String, context: ConditionContext?, wildcards: Bool) -> WildcardPattern? {
-        guard let context, text.contains("${") else { return WildcardPattern(text, wildcards: wildcards) }
+        guard let context, mayHoldVariable(text) else { return WildcardPattern(text, wildcards: wildcards) }
         var elements: [WildcardPattern.Element] = []
         let scalars = Array(text.unicodeScalars)
         var index = 0
@@ -29,6 +29,16 @@ enum PolicyVariables {
             index += 1
         }
         return WildcardPattern(elements: elements)
+    }
+
+    /// Whether `${` occurs: a byte scan, since this runs for every statement of every request.
+    static func mayHoldVariable(_ text: String) -> Bool {
+        var previousWasDollar = false
+        for byte in text.utf8 {
+            if previousWasDollar, byte == UInt8(ascii: "{") { return true }
+            previousWasDollar = byte == UInt8(ascii: "$")
+        }
+        return false
     }
 }
 

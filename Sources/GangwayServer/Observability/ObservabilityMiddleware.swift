@@ -1,7 +1,6 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
+import GangwayCore
+import Synchronization
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -48,12 +47,18 @@ struct ObservabilityMiddleware: RouterMiddleware {
 /// Request ids: 128 random bits in the UUID layout AWS uses for `x-amzn-RequestId`
 /// (lower-case hex, 8-4-4-4-12), written straight into one string.
 enum RequestID {
+    /// Random per process, so ids from different runs and replicas do not collide.
+    private static let seed: (high: UInt64, low: UInt64) = {
+        var system = SystemRandomNumberGenerator()
+        return (system.next(), system.next())
+    }()
+    private static let counter = Atomic<UInt64>(0)
+
+    /// Unique within the process (a counter through a bijective mix, no system call per id)
+    /// and unpredictable-looking across processes.
     static func make() -> String {
-        // arc4random (glibc's ChaCha, reseeded by the kernel) fills both words in user space;
-        // the system generator would cost a getrandom system call per word.
-        var words: (UInt64, UInt64) = (0, 0)
-        withUnsafeMutableBytes(of: &words) { arc4random_buf($0.baseAddress!, $0.count) }
-        return make(high: words.0, low: words.1)
+        let sequence = counter.wrappingAdd(1, ordering: .relaxed).newValue
+        return make(high: SplitMix64.mix(seed.high &+ sequence), low: SplitMix64.mix(seed.low ^ sequence))
     }
 
     static func make(high: UInt64, low: UInt64) -> String {

@@ -88,7 +88,8 @@ final class UpstreamConnectionPool: Sendable {
                         try channel.pipeline.syncOperations.addHandler(
                             try NIOSSLClientHandler(context: tls, serverHostname: name))
                     }
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    // Every header sent was parsed from a valid request or set here.
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers(enableOutboundHeaderValidation: false)
                     try channel.pipeline.syncOperations.addHandler(UpstreamConnectionHandler())
                 }
             }

@@ -29,7 +29,7 @@ public final class ModelPool: Sendable {
         var outstanding: [Int]
         var health: [InstanceHealth]
         var probePaths: [String?]
-        var rng = SystemRandomNumberGenerator()
+        var rng = SplitMix64()
     }
 
     /// `startingOutOfRotation` lists instances (by index) that wait for a good probe before they

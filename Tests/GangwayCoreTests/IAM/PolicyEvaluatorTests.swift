@@ -240,3 +240,14 @@ struct ConditionCase: Sendable, CustomTestStringConvertible {
         .init(#""StringEquals": {"aws:username": "alice"}, "IpAddress": {"aws:SourceIp": "10.0.0.0/8"}"#, ["aws:username": ["alice"], "aws:SourceIp": ["11.1.1.1"]], false),
     ]
 }
+
+@Suite("Policy variable detection")
+struct PolicyVariableDetectionTests {
+    @Test("only `${` marks a possible variable", arguments: [
+        ("arn:aws:iam::1:user/${aws:username}", true), ("${*}", true), ("a$${b", true),
+        ("arn:aws:sagemaker:*:*:endpoint/demo", false), ("$", false), ("{$}", false), ("$ {x}", false), ("", false),
+    ])
+    func detection(text: String, expected: Bool) {
+        #expect(PolicyVariables.mayHoldVariable(text) == expected)
+    }
+}
