@@ -16,6 +16,18 @@ public struct PolicyDocument: Sendable, Equatable {
         self.id = id
         self.statements = statements
     }
+
+    /// Whether a decision under this document can depend on the request's condition keys: it
+    /// has a `Condition` block, or (in 2012-10-17) a policy variable in an action or resource.
+    /// Without either, the action and resource alone decide, and no context need be built.
+    public var readsRequestContext: Bool {
+        statements.contains { statement in
+            guard statement.conditions.isEmpty else { return true }
+            guard version == .v2012_10_17 else { return false }
+            return statement.actions.patterns.contains(where: PolicyVariables.mayHoldVariable)
+                || statement.resources.patterns.contains(where: PolicyVariables.mayHoldVariable)
+        }
+    }
 }
 
 /// One `Statement` entry.

@@ -44,7 +44,6 @@ struct RuntimeGuard: Sendable {
     func authorize(
         _ caller: CallerIdentity, endpoint: String, component: String?, now: Date, logger: Logger, client: String?
     ) throws(GatewayError) {
-        let conditions = Authorizer.context(caller: caller, sourceIP: client, secureTransport: false, now: now)
         let endpointARN = ARN.sagemakerEndpoint(name: endpoint, region: region, account: account).description
         var checks: [(String, String)] = []
         if caller.method == .bearerToken {
@@ -58,6 +57,9 @@ struct RuntimeGuard: Sendable {
             ))
         }
         let policies = authorizer.policies(of: caller)
+        let conditions =
+            policies.contains(where: \.readsRequestContext)
+            ? Authorizer.context(caller: caller, sourceIP: client, secureTransport: false, now: now) : ConditionContext()
         for (action, resource) in checks {
             let decision = authorizer.decide(policies: policies, action: action, resource: resource, context: conditions)
             guard decision.isAllowed else {

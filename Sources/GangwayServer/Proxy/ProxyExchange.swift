@@ -223,8 +223,11 @@ final class ProxyExchange: UpstreamResponseReceiver {
         var requestHead = template
         requestHead.uri = url.pathPrefix + template.uri
         requestHead.headers.add(name: "host", value: url.authority)
-        headDeadline = min(ContinuousClock.now + pool.settings.timeouts.firstByte, deadline)
-        armWatchdog(at: headDeadline)
+        let now = ContinuousClock.now
+        headDeadline = min(now + pool.settings.timeouts.firstByte, deadline)
+        // Armed no later than the first idle check, so the timer set here also serves the
+        // relay (one timer per request); firing early only re-arms it.
+        armWatchdog(at: min(headDeadline, now + pool.settings.timeouts.idle))
         if let channel = forwarder.connections.takeIdle(url, on: eventLoop),
             let connection = try? channel.pipeline.syncOperations.handler(type: UpstreamConnectionHandler.self)
         {

@@ -251,3 +251,16 @@ struct PolicyVariableDetectionTests {
         #expect(PolicyVariables.mayHoldVariable(text) == expected)
     }
 }
+
+@Suite("Policies that read the request context")
+struct ReadsRequestContextTests {
+    @Test("conditions and 2012-10-17 variables read it; plain patterns and 2008 text do not", arguments: [
+        (#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sagemaker:*","Resource":"*"}]}"#, false),
+        (#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sagemaker:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}]}"#, true),
+        (#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetUser","Resource":"arn:aws:iam::1:user/${aws:username}"}]}"#, true),
+        (#"{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetUser","Resource":"arn:aws:iam::1:user/${aws:username}"}]}"#, false),
+    ])
+    func reads(json: String, expected: Bool) throws {
+        #expect(try PolicyDocument(json: json).readsRequestContext == expected)
+    }
+}
