@@ -82,6 +82,10 @@ final class ProxyExchange: UpstreamResponseReceiver {
     func start() {
         if let declared = head.headerFields[.contentLength].flatMap(Int.init), declared > bodyLimit {
             respond(.bodyTooLarge(limit: bodyLimit), closeConnection: true)
+        } else if head.headerFields[.expect]?.lowercased() == "100-continue" {
+            // curl asks before sending a large body and would otherwise wait a second.
+            handler.send(.head(HTTPResponse(status: .continue)))
+            handler.flush()
         }
     }
 

@@ -112,6 +112,29 @@ struct ConnectionHandlingTests {
         #expect(mock.stats.snapshot.requests == 0)
     }
 
+    @Test("a client that asks `Expect: 100-continue` is told to go on before it sends the body", .timeLimit(.minutes(1)))
+    func expectContinue() async throws {
+        let mock = try await MockInstance.start()
+        let gangway = try await GangwayInstance.start(try singleModelConfig(["demo": [mock]]))
+        defer { Task { await gangway.server.stop(); await mock.server.stop() } }
+        let head = [
+            "POST /endpoints/demo/openai/v1/chat/completions HTTP/1.1", "Host: localhost",
+            "Authorization: Bearer \(gangway.bearerToken())", "Content-Type: application/json",
+            "Content-Length: \(chatBody.utf8.count)", "Expect: 100-continue", "", "",
+        ].joined(separator: "\r\n")
+
+        let (interim, reply) = try await RawHTTPConnection.with(port: gangway.server.port) { connection in
+            try await connection.send(head)
+            try await connection.read { String(buffer: $0).contains("\r\n\r\n") }
+            let interim = String(buffer: connection.received)
+            try await connection.send(chatBody)
+            try await connection.read { String(buffer: $0).contains("chat.completion") }
+            return (interim, String(buffer: connection.received))
+        }
+        #expect(interim.hasPrefix("HTTP/1.1 100 Continue\r\n"))
+        #expect(reply.contains("HTTP/1.1 200 OK"))
+    }
+
     @Test("an https instance is spoken to over TLS: a plain-HTTP server behind an https URL never sees the request")
     func httpsInstanceUsesTLS() async throws {
         let mock = try await MockInstance.start()
