@@ -177,6 +177,32 @@ struct AuthTests {
         #expect(try await HTTPTestClient.post(url, json: chatBody, headers: headers).status == 401)
     }
 
+    @Test("a policy change takes effect on the next request, remembered decisions included")
+    func policyChangeIsSeenAtOnce() async throws {
+        let (mock, gangway) = try await Self.start()
+        defer { Task { await gangway.server.stop(); await mock.server.stop() } }
+        let everything = Self.policy(Self.allow(#""sagemaker:*""#, #""*""#))
+        let key = try await Self.user("carol", policy: everything, in: gangway)
+        let headers = gangway.auth(key)
+        let alpha = gangway.openAIBase(endpoint: "alpha") + "/chat/completions"
+        let beta = gangway.openAIBase(endpoint: "beta") + "/chat/completions"
+        // Twice each, so the second answer comes from the remembered decision.
+        for _ in 0..<2 {
+            #expect(try await HTTPTestClient.post(alpha, json: chatBody, headers: headers).status == 200)
+            #expect(try await HTTPTestClient.post(beta, json: chatBody, headers: headers).status == 200)
+        }
+        try await gangway.store.putUserPolicy(
+            userName: "carol", policyName: "p",
+            document: Self.policy(
+                Self.allow(
+                    #"["sagemaker:CallWithBearerToken","sagemaker:InvokeEndpoint"]"#,
+                    #""arn:aws:sagemaker:*:*:endpoint/alpha""#)))
+        #expect(try await HTTPTestClient.post(alpha, json: chatBody, headers: headers).status == 200)
+        #expect(try await HTTPTestClient.post(beta, json: chatBody, headers: headers).status == 403)
+        try await gangway.store.putUserPolicy(userName: "carol", policyName: "p", document: everything)
+        #expect(try await HTTPTestClient.post(beta, json: chatBody, headers: headers).status == 200)
+    }
+
     @Test("/ping needs no credentials")
     func pingIsOpen() async throws {
         let (mock, gangway) = try await Self.start()

@@ -18,20 +18,35 @@ public struct OpenAIPath: Sendable, Equatable {
 
     /// Nil for any other target. Empty segments (`//`) are skipped, as the router does.
     public static func parse(_ target: String) -> OpenAIPath? {
-        let questionMark = target.firstIndex(of: "?")
-        let path = target[..<(questionMark ?? target.endIndex)]
-        // Split on bytes: `/` is ASCII, and Character-wise splitting costs a microsecond here.
-        let segments = path.utf8.split(separator: UInt8(ascii: "/")).map { Substring($0) }
-        guard segments.count >= 4, segments[0] == "endpoints" else { return nil }
-        let query = questionMark.map { target[target.index(after: $0)...] }
-        if segments[2] == "openai", segments[3] == "v1" {
-            return OpenAIPath(endpoint: segments[1], component: nil, subpath: Array(segments[4...]), query: query)
+        // Scanned as bytes, one segment at a time: `/` and `?` are ASCII, and splitting the
+        // whole path into Characters first costs a microsecond per request.
+        let utf8 = target.utf8
+        let pathEnd = utf8.firstIndex(of: UInt8(ascii: "?")) ?? utf8.endIndex
+        var cursor = utf8.startIndex
+        func nextSegment() -> Substring? {
+            while cursor < pathEnd, utf8[cursor] == UInt8(ascii: "/") { cursor = utf8.index(after: cursor) }
+            guard cursor < pathEnd else { return nil }
+            let start = cursor
+            while cursor < pathEnd, utf8[cursor] != UInt8(ascii: "/") { cursor = utf8.index(after: cursor) }
+            return target[start..<cursor]
         }
-        if segments.count >= 6, segments[2] == "inference-components", segments[4] == "openai", segments[5] == "v1" {
-            return OpenAIPath(
-                endpoint: segments[1], component: segments[3], subpath: Array(segments[6...]), query: query)
+        func next(is expected: StaticString) -> Bool {
+            guard let segment = nextSegment() else { return false }
+            return expected.withUTF8Buffer { segment.utf8.elementsEqual($0) }
         }
-        return nil
+        guard next(is: "endpoints"), let endpoint = nextSegment(), let third = nextSegment() else { return nil }
+        var component: Substring?
+        if third.utf8.elementsEqual("inference-components".utf8) {
+            guard let name = nextSegment(), next(is: "openai") else { return nil }
+            component = name
+        } else if !third.utf8.elementsEqual("openai".utf8) {
+            return nil
+        }
+        guard next(is: "v1") else { return nil }
+        var subpath: [Substring] = []
+        while let segment = nextSegment() { subpath.append(segment) }
+        let query = pathEnd < utf8.endIndex ? target[utf8.index(after: pathEnd)...] : nil
+        return OpenAIPath(endpoint: endpoint, component: component, subpath: subpath, query: query)
     }
 
     /// The path to ask of the instance, relative to its base URL: `/v1/{subpath}[?query]`.

@@ -2,6 +2,7 @@ import Foundation
 public import GangwayCore
 public import GangwayStore
 public import Hummingbird
+import HummingbirdCore
 import HTTPTypes
 public import Logging
 import NIOCore
@@ -81,7 +82,7 @@ public enum GangwayApplication {
             + (reloadConfig.map { [ConfigReloader(live: registry, running: config, load: $0, logger: logger)] } ?? [])
         return Application(
             router: router,
-            server: .http1(configuration: .init(additionalChannelHandlers: [OpenAIChannelHandler(forwarder: forwarder)])),
+            server: HTTPServerBuilder { responder in GangwayHTTP1Channel(responder: responder, forwarder: forwarder) },
             configuration: .init(
                 address: .hostname(config.listen.host, port: config.listen.port), backlog: config.listenBacklog),
             services: services,

@@ -3,6 +3,7 @@ public import Foundation
 public import HTTPTypes
 import Hummingbird
 public import NIOCore
+import NIOHTTP1
 import GangwayCore
 public import GangwayStore
 import Synchronization
@@ -11,13 +12,19 @@ import Synchronization
 /// a bearer token needs only the `Authorization` header; the header list and the body's hash
 /// are made only for a SigV4 signature.
 public struct AuthenticationRequest: Sendable {
+    /// The headers as they came: HTTPTypes' from the router (`Host` as the authority), or NIO's
+    /// HTTP/1 headers from the OpenAI paths, served below the router. Neither is converted to
+    /// the other: a bearer token needs only the Authorization header.
+    private enum Headers: Sendable {
+        case fields(HTTPFields, authority: String?)
+        case http1(HTTPHeaders)
+    }
+
     public var method: String
     public var rawPath: String
     public var rawQuery: String
-    public var fields: HTTPFields
-    /// HTTP/1 `Host`, which HTTPTypes carries as the `:authority` pseudo-header.
-    public var authority: String?
     public var body: ByteBuffer
+    private var headers: Headers
 
     public init(
         method: String, rawPath: String, rawQuery: String, fields: HTTPFields, authority: String?, body: ByteBuffer
@@ -25,8 +32,7 @@ public struct AuthenticationRequest: Sendable {
         self.method = method
         self.rawPath = rawPath
         self.rawQuery = rawQuery
-        self.fields = fields
-        self.authority = authority
+        self.headers = .fields(fields, authority: authority)
         self.body = body
     }
 
@@ -36,11 +42,33 @@ public struct AuthenticationRequest: Sendable {
             fields: request.headers, authority: request.head.authority, body: body)
     }
 
+    /// From NIO's HTTP/1 head, `Host` among the headers.
+    init(method: String, rawPath: String, rawQuery: String, headers: HTTPHeaders, body: ByteBuffer) {
+        self.method = method
+        self.rawPath = rawPath
+        self.rawQuery = rawQuery
+        self.headers = .http1(headers)
+        self.body = body
+    }
+
+    /// Every `Authorization` header's value.
+    var authorizations: [String] {
+        switch headers {
+        case .fields(let fields, _): fields[values: .authorization]
+        case .http1(let headers): headers["authorization"]
+        }
+    }
+
     /// The headers as the client sent them, `Host` included, for the canonical request.
     var signableHeaders: [(name: String, value: String)] {
-        var headers = fields.map { (name: $0.name.rawName, value: $0.value) }
-        if let authority { headers.append((name: "host", value: authority)) }
-        return headers
+        switch headers {
+        case .fields(let fields, let authority):
+            var headers = fields.map { (name: $0.name.rawName, value: $0.value) }
+            if let authority { headers.append((name: "host", value: authority)) }
+            return headers
+        case .http1(let headers):
+            return headers.map { (name: $0.name, value: $0.value) }
+        }
     }
 }
 
@@ -99,6 +127,11 @@ public final class Authenticator: Sendable {
         }
     }
 
+    /// `Bearer ...`, the scheme in any letter case.
+    static func isBearerAuthorization(_ header: String) -> Bool {
+        header.utf8.count >= 6 && header.prefix(6).lowercased() == "bearer"
+    }
+
     /// A request's credentials, checked as far as they can be without the key's secret.
     enum PresentedCredentials {
         /// `verified` when this very token was verified before and has not expired.
@@ -116,7 +149,7 @@ public final class Authenticator: Sendable {
     private func present(
         _ request: AuthenticationRequest, service: String, acceptBearer: Bool, now: Date
     ) throws(AuthenticationError) -> PresentedCredentials {
-        let authorizations = request.fields[values: .authorization]
+        let authorizations = request.authorizations
         guard authorizations.count == 1, let header = authorizations.first, !header.isEmpty else {
             if authorizations.count > 1 {
                 throw AuthenticationError(
@@ -128,7 +161,7 @@ public final class Authenticator: Sendable {
                 publicMessage: "The request has no credentials: send 'Authorization: Bearer <token>' or sign it with SigV4.",
                 logReason: "no Authorization header")
         }
-        if acceptBearer, header.utf8.count >= 6, header.prefix(6).lowercased() == "bearer" {
+        if acceptBearer, Self.isBearerAuthorization(header) {
             return try presentBearer(header, now: now)
         }
         if SigV4HeaderAuthentication.isSigV4Authorization(header) {

@@ -12,6 +12,8 @@ struct RuntimeGuard: Sendable {
     let account: String
     let region: String
     let metrics: GatewayMetrics
+    /// Shared by every copy of the guard.
+    let decisions = AuthorizationCache()
 
     /// Admits a request or throws the 401/403 to answer. The log gets the exact reason; the
     /// caller gets a message that says what to do, never which internal check failed.
@@ -32,9 +34,9 @@ struct RuntimeGuard: Sendable {
     }
 
     /// Counts and logs a failed authentication; returns the error to answer.
-    func rejection(_ error: AuthenticationError, logger: Logger, client: String?) -> GatewayError {
+    func rejection(_ error: AuthenticationError, logger: @autoclosure () -> Logger, client: String?) -> GatewayError {
         metrics.authFailure(error.metricLabel)
-        logger.notice("authentication failed", metadata: ["reason": "\(error.logReason)", "client": "\(client ?? "-")"])
+        logger().notice("authentication failed", metadata: ["reason": "\(error.logReason)", "client": "\(client ?? "-")"])
         return GatewayError.unauthenticated(error)
     }
 
@@ -42,8 +44,13 @@ struct RuntimeGuard: Sendable {
     /// `sagemaker:CallWithBearerToken` for a token, `sagemaker:InvokeEndpoint` on the endpoint
     /// and, for a component, on the component too.
     func authorize(
-        _ caller: CallerIdentity, endpoint: String, component: String?, now: Date, logger: Logger, client: String?
+        _ caller: CallerIdentity, endpoint: String, component: String?, now: Date, logger: @autoclosure () -> Logger,
+        client: String?
     ) throws(GatewayError) {
+        let cacheKey = AuthorizationCache.Key(
+            accessKeyID: caller.accessKeyID, endpoint: endpoint, component: component,
+            bearerToken: caller.method == .bearerToken)
+        if decisions.isKnownAllowed(cacheKey, policies: caller.policies) { return }
         let endpointARN = ARN.sagemakerEndpoint(name: endpoint, region: region, account: account).description
         var checks: [(String, String)] = []
         if caller.method == .bearerToken {
@@ -57,14 +64,15 @@ struct RuntimeGuard: Sendable {
             ))
         }
         let policies = authorizer.policies(of: caller)
+        let readsContext = policies.contains(where: \.readsRequestContext)
         let conditions =
-            policies.contains(where: \.readsRequestContext)
+            readsContext
             ? Authorizer.context(caller: caller, sourceIP: client, secureTransport: false, now: now) : ConditionContext()
         for (action, resource) in checks {
             let decision = authorizer.decide(policies: policies, action: action, resource: resource, context: conditions)
             guard decision.isAllowed else {
                 metrics.authFailure("access_denied")
-                logger.notice(
+                logger().notice(
                     "access denied",
                     metadata: [
                         "principal": "\(caller.user.arn)", "accessKeyId": "\(caller.accessKeyID)", "action": "\(action)",
@@ -73,5 +81,6 @@ struct RuntimeGuard: Sendable {
                 throw GatewayError.accessDenied(principal: caller.user.arn, action: action, resource: resource)
             }
         }
+        if !readsContext { decisions.rememberAllowed(cacheKey, policies: caller.policies) }
     }
 }

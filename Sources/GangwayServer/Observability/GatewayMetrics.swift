@@ -82,7 +82,7 @@ public final class GatewayMetrics: Sendable {
 
 /// The metrics of one model (endpoint or component), created once so the request path only
 /// increments.
-struct PoolMetrics: Sendable {
+final class PoolMetrics: Sendable {
     let invocations: Counter
     let errors4xx: Counter
     let errors5xx: Counter

@@ -1,20 +1,19 @@
 import DequeModule
-import HTTPTypes
 import NIOCore
-import NIOHTTPTypes
+import NIOHTTP1
 
 /// Serves the OpenAI-compatible paths on the client connection's own event loop, ahead of the
-/// router: each request becomes a ``ProxyExchange`` whose instance connection lives on the same
+/// router and below its HTTPTypes layer (see ``GangwayHTTP1Channel``): each request becomes a ``ProxyExchange`` whose instance connection lives on the same
 /// loop, so a relayed chunk costs a function call and no task, lock or thread hop. Every other
 /// request passes through to the router untouched.
 ///
 /// Requests on one connection are answered in order: parts of a request that arrives before
 /// the previous response has ended (HTTP pipelining) wait in a queue.
 final class OpenAIChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
 
     private enum State {
         case idle
@@ -28,10 +27,12 @@ final class OpenAIChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
 
     private let forwarder: OpenAIForwarder
     private var state = State.idle
-    private var queued = Deque<HTTPRequestPart>()
+    private var queued = Deque<HTTPServerRequestPart>()
     private var draining = false
     private var closeWhenIdle = false
     private var context: ChannelHandlerContext?
+    /// The client's address as text, worked out once per connection.
+    private var clientAddress: String??
 
     init(forwarder: OpenAIForwarder) {
         self.forwarder = forwarder
@@ -58,7 +59,7 @@ final class OpenAIChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
     }
 
     /// Whether a part belongs to the request in progress (or starts one on an idle connection).
-    private func accepts(_ part: HTTPRequestPart) -> Bool {
+    private func accepts(_ part: HTTPServerRequestPart) -> Bool {
         switch state {
         case .idle: true
         case .passingThrough(let requestEnded, _): !requestEnded
@@ -66,13 +67,13 @@ final class OpenAIChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
         }
     }
 
-    private func process(_ part: HTTPRequestPart, context: ChannelHandlerContext) {
+    private func process(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
         switch state {
         case .idle:
             if case .head(let head) = part, let (target, resolved) = forwarder.route(head) {
                 let exchange = ProxyExchange(
                     head: head, target: target, resolved: resolved, forwarder: forwarder, handler: self,
-                    eventLoop: context.eventLoop, client: context.channel.remoteAddress?.ipAddress)
+                    eventLoop: context.eventLoop, client: client(context))
                 state = .proxying(exchange)
                 exchange.start()
             } else {
@@ -90,6 +91,13 @@ final class OpenAIChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
                 becomeIdle()
             }
         }
+    }
+
+    private func client(_ context: ChannelHandlerContext) -> String? {
+        if let known = clientAddress { return known }
+        let address = context.channel.remoteAddress?.ipAddress
+        clientAddress = .some(address)
+        return address
     }
 
     private func becomeIdle() {
@@ -147,7 +155,7 @@ final class OpenAIChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
 
     // MARK: For the exchange
 
-    func send(_ part: HTTPResponsePart) {
+    func send(_ part: HTTPServerResponsePart) {
         context?.write(wrapOutboundOut(part), promise: nil)
     }
 
@@ -169,7 +177,7 @@ final class OpenAIChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
     }
 }
 
-extension HTTPRequestPart {
+extension HTTPServerRequestPart {
     fileprivate var isEnd: Bool {
         if case .end = self { return true }
         return false

@@ -1,6 +1,6 @@
 import GangwayCore
-import HTTPTypes
 import Logging
+import NIOHTTP1
 
 /// What every OpenAI-path exchange shares: the live endpoints, the guard, metrics, the access
 /// log and the instance connections.
@@ -13,13 +13,15 @@ struct OpenAIForwarder: Sendable {
     let defaultMaxBodyBytes: Int
     let logger: Logger
 
-    static let forwardedMethods: Set<HTTPRequest.Method> = [.get, .post, .put, .patch, .delete]
 
     /// The target and its model (or why there is none) if this request is on an OpenAI path;
     /// nil when the router serves it.
-    func route(_ head: HTTPRequest) -> (OpenAIPath, Result<ModelPool, GatewayError>)? {
-        guard Self.forwardedMethods.contains(head.method), let path = head.path, let target = OpenAIPath.parse(path)
-        else { return nil }
+    func route(_ head: HTTPRequestHead) -> (OpenAIPath, Result<ModelPool, GatewayError>)? {
+        switch head.method {
+        case .GET, .POST, .PUT, .PATCH, .DELETE: break
+        default: return nil
+        }
+        guard let target = OpenAIPath.parse(head.uri) else { return nil }
         let resolved = Result { () throws(GatewayError) in
             try registry.current.pool(endpoint: target.endpoint, component: target.component)
         }

@@ -4,7 +4,6 @@ import HTTPTypes
 import Logging
 import NIOCore
 import NIOHTTP1
-import NIOHTTPTypes
 
 /// One request on an OpenAI-compatible path, from its head to the end of its response, run
 /// entirely on the client connection's event loop: the body is collected against the model's
@@ -18,7 +17,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
         case receiving, admitting, connecting, awaitingHead, relaying, done
     }
 
-    private let head: HTTPRequest
+    private let head: HTTPRequestHead
     private let target: OpenAIPath
     private let resolved: Result<ModelPool, GatewayError>
     private let forwarder: OpenAIForwarder
@@ -51,7 +50,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
     private var observer: RelayObserver?
 
     init(
-        head: HTTPRequest, target: OpenAIPath, resolved: Result<ModelPool, GatewayError>, forwarder: OpenAIForwarder,
+        head: HTTPRequestHead, target: OpenAIPath, resolved: Result<ModelPool, GatewayError>, forwarder: OpenAIForwarder,
         handler: OpenAIChannelHandler, eventLoop: any EventLoop, client: String?
     ) {
         self.head = head
@@ -80,16 +79,16 @@ final class ProxyExchange: UpstreamResponseReceiver {
     // MARK: The request
 
     func start() {
-        if let declared = head.headerFields[.contentLength].flatMap(Int.init), declared > bodyLimit {
+        if let declared = head.headers.first(name: "content-length").flatMap({ Int($0) }), declared > bodyLimit {
             respond(.bodyTooLarge(limit: bodyLimit), closeConnection: true)
-        } else if head.headerFields[.expect]?.lowercased() == "100-continue" {
+        } else if head.headers.first(name: "expect")?.lowercased() == "100-continue" {
             // curl asks before sending a large body and would otherwise wait a second.
-            handler.send(.head(HTTPResponse(status: .continue)))
+            handler.send(.head(HTTPResponseHead(version: .http1_1, status: .continue)))
             handler.flush()
         }
     }
 
-    func receive(_ part: HTTPRequestPart) {
+    func receive(_ part: HTTPServerRequestPart) {
         switch part {
         case .head:
             break
@@ -114,11 +113,9 @@ final class ProxyExchange: UpstreamResponseReceiver {
     // MARK: Admission
 
     private func admit() {
-        let path = head.path ?? "/"
-        let rawPath = path.prefix { $0 != "?" }
         let request = AuthenticationRequest(
-            method: head.method.rawValue, rawPath: String(rawPath), rawQuery: target.query.map(String.init) ?? "",
-            fields: head.headerFields, authority: head.authority, body: body ?? ByteBuffer())
+            method: head.method.rawValue, rawPath: rawPath, rawQuery: target.query.map(String.init) ?? "",
+            headers: head.headers, body: body ?? ByteBuffer())
         let now = Date()
         let authenticator = forwarder.runtimeGuard.authenticator
         if let result = authenticator.authenticateFromMemory(request, service: "sagemaker", now: now) {
@@ -178,7 +175,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
         let hasJSONBody: Bool
         switch OpenAIRoute.classify(method: head.method.rawValue, subpath: target.subpath) {
         case .notFound:
-            respond(.pathNotFound(String((head.path ?? "").prefix { $0 != "?" })))
+            respond(.pathNotFound(rawPath))
             return
         case .methodNotAllowed(let allowed):
             respond(.methodNotAllowed(head.method.rawValue, allowed: allowed))
@@ -198,14 +195,14 @@ final class ProxyExchange: UpstreamResponseReceiver {
                 return
             }
         }
-        var headers = HeaderForwarding.requestHeaders(head.headerFields)
+        var headers = HeaderForwarding.requestHeaders(head.headers)
         sendsBody = hasJSONBody || payload.readableBytes > 0
         if sendsBody {
             headers.add(name: "content-length", value: String(payload.readableBytes))
         }
         // Relative to an instance's base URL; each attempt adds the instance's prefix and Host.
         upstreamHead = HTTPRequestHead(
-            version: .http1_1, method: HTTPMethod(rawValue: head.method.rawValue), uri: target.instancePath,
+            version: .http1_1, method: head.method, uri: target.instancePath,
             headers: headers)
         deadline = record.start + pool.settings.timeouts.total
         tryNextInstance()
@@ -232,9 +229,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
         // Armed no later than the first idle check, so the timer set here also serves the
         // relay (one timer per request); firing early only re-arms it.
         armWatchdog(at: min(headDeadline, now + pool.settings.timeouts.idle))
-        if let channel = forwarder.connections.takeIdle(url, on: eventLoop),
-            let connection = try? channel.pipeline.syncOperations.handler(type: UpstreamConnectionHandler.self)
-        {
+        if let connection = forwarder.connections.takeIdle(url, on: eventLoop) {
             send(requestHead, on: connection)
             return
         }
@@ -296,16 +291,12 @@ final class ProxyExchange: UpstreamResponseReceiver {
         }
         meter?.metrics?.perInstance[instance.index].increment()
         isEventStream = responseHead.headers.first(name: "content-type").map(Self.isEventStream) ?? false
-        var fields = HeaderForwarding.responseHeaders(responseHead.headers)
+        var headers = HeaderForwarding.responseHeaders(responseHead.headers)
         if !isEventStream, let length = responseHead.headers.first(name: "content-length") {
-            fields[.contentLength] = length
+            headers.add(name: "content-length", value: length)
         }
-        fields[ObservabilityMiddleware.requestIDHeader] = record.requestID
-        handler.send(
-            .head(
-                HTTPResponse(
-                    status: HTTPResponse.Status(code: status, reasonPhrase: responseHead.status.reasonPhrase),
-                    headerFields: fields)))
+        headers.add(name: Self.requestIDHeader, value: record.requestID)
+        handler.send(.head(HTTPResponseHead(version: .http1_1, status: responseHead.status, headers: headers)))
         observer = RelayObserver(metrics: meter?.metrics, start: record.start)
         if let pool { armWatchdog(at: min(deadline, now + pool.settings.timeouts.idle)) }
     }
@@ -313,7 +304,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
     func upstreamBody(_ chunk: ByteBuffer) {
         guard phase == .relaying else { return }
         lastActivity = .now
-        handler.send(.body(chunk))
+        handler.send(.body(.byteBuffer(chunk)))
         observer?.chunkWritten(chunk)
     }
 
@@ -326,7 +317,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
         let connection = upstream
         upstream = nil
         if let connection, upstreamKeepAlive, let instance {
-            forwarder.connections.putBack(connection.channel, instance.url)
+            forwarder.connections.putBack(connection, instance.url)
         } else {
             connection?.close()
         }
@@ -402,7 +393,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
             var buffer = ByteBuffer(string: "data: ")
             buffer.writeBytes(event.openAIEnvelope())
             buffer.writeString("\n\n")
-            handler.send(.body(buffer))
+            handler.send(.body(.byteBuffer(buffer)))
             handler.send(.end(nil))
             handler.flush()
         }
@@ -430,21 +421,31 @@ final class ProxyExchange: UpstreamResponseReceiver {
         }
         meter?.finish(status: code, modelLatency: nil, modelFailed: [502, 504].contains(code))
         releaseInstance()
-        var fields = error.headers
-        fields[.contentType] = "application/json"
-        fields[.contentLength] = String(envelope.count)
-        fields[ObservabilityMiddleware.requestIDHeader] = record.requestID
-        if closeConnection { fields[.connection] = "close" }
-        handler.send(.head(HTTPResponse(status: error.status, headerFields: fields)))
-        handler.send(.body(ByteBuffer(bytes: envelope)))
+        var headers = HTTPHeaders()
+        for field in error.headers where field.name != .contentType {
+            headers.add(name: field.name.rawName, value: field.value)
+        }
+        headers.add(name: "content-type", value: "application/json")
+        headers.add(name: "content-length", value: String(envelope.count))
+        headers.add(name: Self.requestIDHeader, value: record.requestID)
+        if closeConnection { headers.add(name: "connection", value: "close") }
+        let status = HTTPResponseStatus(statusCode: code, reasonPhrase: error.status.reasonPhrase)
+        handler.send(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers)))
+        handler.send(.body(.byteBuffer(ByteBuffer(bytes: envelope))))
         handler.send(.end(nil))
         handler.flush()
         finish(closeConnection: closeConnection || clientAskedToClose)
     }
 
-    private var clientAskedToClose: Bool {
-        guard let connection = head.headerFields[.connection] else { return false }
-        return connection.utf8.count >= 5 && connection.lowercased().contains("close")
+    /// `Connection: close`, or an HTTP/1.0 request without `keep-alive`.
+    private var clientAskedToClose: Bool { !head.isKeepAlive }
+
+    private static let requestIDHeader = ObservabilityMiddleware.requestIDHeader.rawName
+
+    /// The request's path without its query, as sent.
+    private var rawPath: String {
+        let uri = head.uri.utf8
+        return String(head.uri[..<(uri.firstIndex(of: UInt8(ascii: "?")) ?? uri.endIndex)])
     }
 
     /// `text/event-stream`, in any letter case, with or without parameters.
@@ -467,7 +468,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
     private func finish(closeConnection: Bool) {
         phase = .done
         cancelWatchdog()
-        forwarder.accessLog.write(record, method: head.method.rawValue, path: String((head.path ?? "").prefix { $0 != "?" }), client: client, end: .now)
+        forwarder.accessLog.write(record, method: head.method.rawValue, path: rawPath, client: client, end: .now)
         handler.exchangeEnded(self, closeConnection: closeConnection)
     }
 

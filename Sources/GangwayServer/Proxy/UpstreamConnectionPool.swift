@@ -24,6 +24,8 @@ final class UpstreamConnectionPool: Sendable {
 
     private struct IdleConnection {
         let channel: any Channel
+        /// Kept beside the channel: finding it in the pipeline costs a search per request.
+        let handler: NIOLoopBound<UpstreamConnectionHandler>
         let since: NIODeadline
     }
 
@@ -41,27 +43,30 @@ final class UpstreamConnectionPool: Sendable {
     }
 
     /// An idle connection to the instance on this loop, the most recently used first.
-    func takeIdle(_ url: InstanceURL, on loop: any EventLoop) -> (any Channel)? {
+    func takeIdle(_ url: InstanceURL, on loop: any EventLoop) -> UpstreamConnectionHandler? {
         let key = Key(url, loop)
         let oldest = NIODeadline.now() - Self.reuseWindow
         var stale: [IdleConnection] = []
-        let fresh = idle.withLock { idle -> (any Channel)? in
+        let fresh = idle.withLock { idle -> NIOLoopBound<UpstreamConnectionHandler>? in
             guard let newest = idle[key]?.popLast() else { return nil }
-            if newest.since >= oldest { return newest.channel }
+            if newest.since >= oldest { return newest.handler }
             // The newest is too old, so are all the others.
             stale = [newest] + (idle.removeValue(forKey: key) ?? [])
             return nil
         }
         for connection in stale { connection.channel.close(promise: nil) }
-        return fresh
+        return fresh?.value
     }
 
     /// Keeps a connection whose last exchange ended cleanly for the next request.
-    func putBack(_ channel: any Channel, _ url: InstanceURL) {
+    func putBack(_ connection: UpstreamConnectionHandler, _ url: InstanceURL) {
+        guard let channel = connection.channel else { return }
         let key = Key(url, channel.eventLoop)
+        let entry = IdleConnection(
+            channel: channel, handler: NIOLoopBound(connection, eventLoop: channel.eventLoop), since: .now())
         let kept = idle.withLock { idle in
             guard idle[key, default: []].count < Self.idleLimit else { return false }
-            idle[key, default: []].append(IdleConnection(channel: channel, since: .now()))
+            idle[key, default: []].append(entry)
             return true
         }
         if !kept { channel.close(promise: nil) }
@@ -144,8 +149,9 @@ final class UpstreamConnectionHandler: ChannelDuplexHandler, RemovableChannelHan
         self.context = nil
     }
 
-    /// The connection this handler ends; only used on its own event loop.
-    var channel: any Channel { context!.channel }
+    /// The connection this handler ends, while the handler is in its pipeline; only used on
+    /// its own event loop.
+    var channel: (any Channel)? { context?.channel }
 
     func send(_ head: HTTPRequestHead, body: ByteBuffer?) {
         guard let context else {

@@ -24,14 +24,39 @@ enum HeaderForwarding {
         return headers
     }
 
-    static func responseHeaders(_ headers: HTTPHeaders) -> HTTPFields {
-        var fields = HTTPFields()
-        fields.reserveCapacity(headers.count)
-        for (name, value) in headers {
-            if let fieldName = HTTPField.Name(name), !notForwardedToClient.contains(fieldName.canonicalName) {
-                fields.append(HTTPField(name: fieldName, value: value))
-            }
+    /// NIO's headers to NIO's headers, for the OpenAI paths (served below the router).
+    static func requestHeaders(_ headers: HTTPHeaders) -> HTTPHeaders {
+        var forwarded = HTTPHeaders()
+        forwarded.reserveCapacity(headers.count + 2)
+        for (name, value) in headers where !matches(name, notForwardedToInstanceBytes) {
+            forwarded.add(name: name, value: value)
         }
-        return fields
+        return forwarded
+    }
+
+    /// NIO's headers to NIO's headers, for the OpenAI paths.
+    static func responseHeaders(_ headers: HTTPHeaders) -> HTTPHeaders {
+        var forwarded = HTTPHeaders()
+        forwarded.reserveCapacity(headers.count + 2)
+        for (name, value) in headers where !matches(name, notForwardedToClientBytes) {
+            forwarded.add(name: name, value: value)
+        }
+        return forwarded
+    }
+
+    // Names as lower-case bytes, compared without lower-casing (which allocates) each name.
+    private static let notForwardedToInstanceBytes = notForwardedToInstance.map { Array($0.utf8) }
+    private static let notForwardedToClientBytes = notForwardedToClient.map { Array($0.utf8) }
+
+    /// Whether `name` is one of `lowercasedNames`, ignoring ASCII letter case.
+    static func matches(_ name: String, _ lowercasedNames: [[UInt8]]) -> Bool {
+        let length = name.utf8.count
+        for candidate in lowercasedNames where candidate.count == length {
+            let equal = name.utf8.elementsEqual(candidate) { byte, lower in
+                (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte) == lower
+            }
+            if equal { return true }
+        }
+        return false
     }
 }

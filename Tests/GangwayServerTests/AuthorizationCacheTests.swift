@@ -1,0 +1,81 @@
+import GangwayStore
+import NIOHTTP1
+import Testing
+
+@testable import GangwayServer
+
+@Suite("Remembered authorization decisions")
+struct AuthorizationCacheTests {
+    static let key = AuthorizationCache.Key(
+        accessKeyID: "AKIAEXAMPLE000000001", endpoint: "alpha", component: nil, bearerToken: true)
+    static let policies = [UserPolicy(userName: "u", policyName: "p", document: #"{"Statement":[]}"#)]
+
+    @Test("an allow is remembered only for the same call and the same policies")
+    func matchesCallAndPolicies() {
+        let cache = AuthorizationCache()
+        #expect(!cache.isKnownAllowed(Self.key, policies: Self.policies))
+        cache.rememberAllowed(Self.key, policies: Self.policies)
+        #expect(cache.isKnownAllowed(Self.key, policies: Self.policies))
+        // Same content in new storage (a reloaded credential) still matches.
+        let reloaded = [UserPolicy(userName: "u", policyName: "p", document: String(#"{"Statement":[]}"#))]
+        #expect(cache.isKnownAllowed(Self.key, policies: reloaded))
+
+        var otherCall = Self.key
+        otherCall.component = "general"
+        #expect(!cache.isKnownAllowed(otherCall, policies: Self.policies))
+        otherCall = Self.key
+        otherCall.bearerToken = false
+        #expect(!cache.isKnownAllowed(otherCall, policies: Self.policies))
+        let changed = [UserPolicy(userName: "u", policyName: "p", document: #"{"Statement":[{}]}"#)]
+        #expect(!cache.isKnownAllowed(Self.key, policies: changed))
+        #expect(!cache.isKnownAllowed(Self.key, policies: []))
+    }
+
+    @Test("the cache starts again when full rather than growing")
+    func bounded() {
+        let cache = AuthorizationCache()
+        for index in 0..<AuthorizationCache.capacity {
+            var key = Self.key
+            key.endpoint = "endpoint-\(index)"
+            cache.rememberAllowed(key, policies: Self.policies)
+        }
+        #expect(cache.count == AuthorizationCache.capacity)
+        cache.rememberAllowed(Self.key, policies: Self.policies)
+        #expect(cache.count == 1)
+        #expect(cache.isKnownAllowed(Self.key, policies: Self.policies))
+    }
+}
+
+@Suite("Headers that do not cross the gateway")
+struct HeaderForwardingTests {
+    @Test("hop-by-hop and credential headers are dropped in any letter case; others kept as sent")
+    func requestHeaders() {
+        let forwarded = HeaderForwarding.requestHeaders(
+            HTTPHeaders([
+                ("Host", "gw"), ("AUTHORIZATION", "Bearer x"), ("Content-Type", "application/json"),
+                ("Connection", "keep-alive"), ("X-Amz-Date", "20260101T000000Z"), ("X-Trace", "1"),
+                ("Content-Length", "2"), ("Transfer-Encoding", "chunked"), ("Expect", "100-continue"),
+            ]))
+        #expect(forwarded.map(\.name) == ["Content-Type", "X-Trace"])
+    }
+
+    @Test("response framing and server headers are dropped; the rest reach the client")
+    func responseHeaders() {
+        let forwarded = HeaderForwarding.responseHeaders(
+            HTTPHeaders([
+                ("content-type", "text/event-stream"), ("Date", "x"), ("SERVER", "uvicorn"), ("content-length", "9"),
+                ("x-request-id", "abc"), ("Keep-Alive", "timeout=5"),
+            ]))
+        #expect(forwarded.map(\.name) == ["content-type", "x-request-id"])
+    }
+
+    @Test("matching ignores ASCII case only, and needs the whole name")
+    func matching() {
+        let names = [Array("content-length".utf8)]
+        #expect(HeaderForwarding.matches("Content-Length", names))
+        #expect(HeaderForwarding.matches("CONTENT-LENGTH", names))
+        #expect(!HeaderForwarding.matches("Content-Lengths", names))
+        #expect(!HeaderForwarding.matches("Content-Lengt", names))
+        #expect(!HeaderForwarding.matches("", names))
+    }
+}
