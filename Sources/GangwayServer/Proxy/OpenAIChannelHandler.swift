@@ -33,6 +33,8 @@ final class OpenAIChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
     private var context: ChannelHandlerContext?
     /// The client's address as text, worked out once per connection.
     private var clientAddress: String??
+    private var timer: Scheduled<Void>?
+    private var timerDue: ContinuousClock.Instant?
 
     init(forwarder: OpenAIForwarder) {
         self.forwarder = forwarder
@@ -44,6 +46,7 @@ final class OpenAIChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        stopTimer()
     }
 
     // MARK: Inbound
@@ -123,6 +126,7 @@ final class OpenAIChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
             exchange.clientClosed()
         }
         queued.removeAll()
+        stopTimer()
         context.fireChannelInactive()
     }
 
@@ -151,6 +155,33 @@ final class OpenAIChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
             state = .passingThrough(requestEnded: requestEnded, responseEnded: true)
             if requestEnded { becomeIdle() }
         }
+    }
+
+    // MARK: The connection's timer
+
+    /// Calls the current exchange back no later than `due`. One timer serves every exchange on
+    /// the connection: a later time keeps the timer already set (the exchange is called early,
+    /// looks at its deadlines and asks again), so a busy keep-alive connection schedules about
+    /// one timer per timeout period rather than one per request.
+    func wake(at due: ContinuousClock.Instant) {
+        if timer != nil, let armed = timerDue, armed <= due { return }
+        guard let context else { return }
+        timer?.cancel()
+        timerDue = due
+        let delay = TimeAmount.nanoseconds(max(0, (due - .now).nanoseconds))
+        timer = context.eventLoop.assumeIsolated().scheduleTask(in: delay) { self.timerFired() }
+    }
+
+    private func timerFired() {
+        timer = nil
+        timerDue = nil
+        if case .proxying(let exchange) = state { exchange.watchdogFired() }
+    }
+
+    private func stopTimer() {
+        timer?.cancel()
+        timer = nil
+        timerDue = nil
     }
 
     // MARK: For the exchange

@@ -42,8 +42,6 @@ final class ProxyExchange: UpstreamResponseReceiver {
     private var deadline = ContinuousClock.now
     private var headDeadline = ContinuousClock.now
     private var lastActivity = ContinuousClock.now
-    private var watchdog: Scheduled<Void>?
-    private var watchdogDue: ContinuousClock.Instant?
     private var status = 0
     private var isEventStream = false
     private var upstreamKeepAlive = false
@@ -360,7 +358,6 @@ final class ProxyExchange: UpstreamResponseReceiver {
             return
         case .receiving, .admitting:
             phase = .done
-            cancelWatchdog()
         case .connecting, .awaitingHead, .relaying:
             upstream?.close()
             upstream = nil
@@ -467,32 +464,20 @@ final class ProxyExchange: UpstreamResponseReceiver {
 
     private func finish(closeConnection: Bool) {
         phase = .done
-        cancelWatchdog()
         forwarder.accessLog.write(record, method: head.method.rawValue, path: rawPath, client: client, end: .now)
         handler.exchangeEnded(self, closeConnection: closeConnection)
     }
 
     // MARK: Timeouts
 
-    /// One timer per exchange. A later deadline keeps the earlier timer: when it fires, the
-    /// state is looked at again and the timer re-armed for what is then due.
+    /// The connection's timer (``OpenAIChannelHandler/wake(at:)``) fires no later than asked;
+    /// firing early, or for an earlier exchange, only makes this one look again and ask anew.
     private func armWatchdog(at due: ContinuousClock.Instant) {
-        if watchdog != nil, let armed = watchdogDue, armed <= due { return }
-        watchdog?.cancel()
-        watchdogDue = due
-        let delay = TimeAmount.nanoseconds(max(0, (due - .now).nanoseconds))
-        watchdog = eventLoop.assumeIsolated().scheduleTask(in: delay) { self.watchdogFired() }
+        handler.wake(at: due)
     }
 
-    private func cancelWatchdog() {
-        watchdog?.cancel()
-        watchdog = nil
-        watchdogDue = nil
-    }
-
-    private func watchdogFired() {
-        watchdog = nil
-        watchdogDue = nil
+    /// The connection's timer fired: answer whatever timeout is due, else ask for the next.
+    func watchdogFired() {
         guard let pool else { return }
         let now = ContinuousClock.now
         switch phase {

@@ -40,6 +40,39 @@ struct ConnectionHandlingTests {
         #expect(mock.stats.snapshot.completedStreams == 2)
     }
 
+    @Test("timeouts hold for every request on a keep-alive connection, not just the first")
+    func timeoutsOnALaterRequest() async throws {
+        let mock = try await MockInstance.start()
+        let gangway = try await GangwayInstance.start(
+            try singleModelConfig(["demo": [mock]], extra: "timeouts: { first_byte: 300ms, idle: 300ms }"))
+        defer { Task { await gangway.server.stop(); await mock.server.stop() } }
+        let path = "/endpoints/demo/openai/v1/chat/completions"
+        let auth = "Authorization: Bearer \(gangway.bearerToken())"
+
+        let (replies, elapsed) = try await RawHTTPConnection.with(port: gangway.server.port) { connection in
+            var replies: [RawHTTPResponse] = []
+            // Quick answers first, so the connection's timer was set for earlier requests.
+            for _ in 0..<3 {
+                try await connection.send(RawHTTPConnection.post(path, json: chatBody, headers: [auth]))
+                replies.append(try await connection.readResponse())
+            }
+            let started = ContinuousClock.now
+            try await connection.send(RawHTTPConnection.post(path, json: chatBody, headers: [auth, "x-mock-delay-ms: 3000"]))
+            replies.append(try await connection.readResponse())
+            try await connection.send(
+                RawHTTPConnection.post(path, json: Self.streamBody, headers: [auth, "x-mock-chunk-delay-ms: 2000"]))
+            replies.append(try await connection.readResponse())
+            return (replies, ContinuousClock.now - started)
+        }
+        #expect(replies.prefix(3).allSatisfy { $0.statusLine == "HTTP/1.1 200 OK" })
+        #expect(replies[3].statusLine.hasPrefix("HTTP/1.1 504"))
+        #expect(String(decoding: replies[3].body, as: UTF8.self).contains("time to first byte"))
+        #expect(replies[4].statusLine == "HTTP/1.1 200 OK")
+        #expect(String(decoding: replies[4].body, as: UTF8.self).contains(#""code":"instance_timeout""#))
+        // Both limits were 300 ms; the instance would have taken 3 s and then 2 s a chunk.
+        #expect(elapsed < .seconds(2), "\(elapsed)")
+    }
+
     @Test("pipelined requests, proxied and not, are answered in the order sent")
     func pipelinedRequestsKeepTheirOrder() async throws {
         let mock = try await MockInstance.start()
