@@ -47,7 +47,7 @@ final class ExchangeHandler: ChannelInboundHandler {
     ) {
         let handler = ExchangeHandler(target: target, slot: slot, observer: observer)
         ClientBootstrap(group: loop)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .connect(host: target.host, port: target.port)
             .assumeIsolated()
             .whenComplete { result in

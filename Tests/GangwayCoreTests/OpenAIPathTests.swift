@@ -15,6 +15,11 @@ struct OpenAIPathTests {
             OpenAIPath.parse("/endpoints/demo/openai/v1")
                 == OpenAIPath(endpoint: "demo", component: nil, subpath: [], query: nil))
         #expect(OpenAIPath.parse("//endpoints//demo/openai/v1/models")?.subpath == ["models"])
+        // Cut at byte offsets: multi-byte characters before and inside the segments stay whole.
+        #expect(
+            OpenAIPath.parse("/endpoints/café/inference-components/ü日本/openai/v1/a/ß?q=ü&r=/x")
+                == OpenAIPath(endpoint: "café", component: "ü日本", subpath: ["a", "ß"], query: "q=ü&r=/x"))
+        #expect(OpenAIPath.parse("/endpoints/caf%C3%A9/openai/v1/")?.endpoint == "caf%C3%A9")
     }
 
     @Test("other targets are not", arguments: [
