@@ -73,6 +73,26 @@ struct ConnectionHandlingTests {
         #expect(elapsed < .seconds(2), "\(elapsed)")
     }
 
+    @Test("an instance named by host name is reached as well as one named by IP address")
+    func instanceByName() async throws {
+        let mock = try await MockInstance.start()
+        let gangway = try await GangwayInstance.start(
+            try GangwayInstance.config(
+                yaml: """
+                    endpoints:
+                      - name: by-name
+                        instances: ["http://localhost:\(mock.port)"]
+                      - name: by-address
+                        instances: ["http://127.0.0.1:\(mock.port)"]
+                    """))
+        defer { Task { await gangway.server.stop(); await mock.server.stop() } }
+        for endpoint in ["by-name", "by-address"] {
+            let reply = try await gangway.post(gangway.openAIBase(endpoint: endpoint) + "/chat/completions", json: chatBody)
+            #expect(reply.status == 200, "\(endpoint): \(reply.text)")
+        }
+        #expect(mock.stats.requests == 2)
+    }
+
     @Test("pipelined requests, proxied and not, are answered in the order sent")
     func pipelinedRequestsKeepTheirOrder() async throws {
         let mock = try await MockInstance.start()
