@@ -1,9 +1,16 @@
 import NIOCore
 
-/// One request in flight in total, cycling through the targets in order (direct first, then
-/// each proxy), so every proxy is measured in the same moments as the direct path and the
+/// One request in flight in total, cycling through the targets (direct first, then each
+/// proxy), so every proxy is measured in the same moments as the direct path and the
 /// difference of their percentiles is the latency the proxy adds.
+///
+/// The proxies' order rotates from one cycle to the next and each exchange is followed by a
+/// short pause, so that work a proxy's process still does after answering lands on no
+/// particular target. (The benchmark harness goes further and measures one proxy at a time.)
 final class LatencyRun: ExchangeObserver {
+    /// Pause after each exchange before the next request.
+    static let settle = TimeAmount.milliseconds(1)
+
     private let targets: [Target]
     private let loop: any EventLoop
     private let deadline: UInt64
@@ -13,7 +20,9 @@ final class LatencyRun: ExchangeObserver {
     private var samples: [Samples]
     private var errors: [Int]
     private var statusOK = true
-    private var next = 0
+    /// Position in the current cycle, and how many cycles have begun.
+    private var position = 0
+    private var cycle = 0
     private var finished = false
 
     init(targets: [Target], seconds: Double, warmupSeconds: Double, loop: any EventLoop, done: EventLoopPromise<JSONValue>) {
@@ -33,7 +42,7 @@ final class LatencyRun: ExchangeObserver {
     private func step() {
         if self.finished { return }
         if ExchangeHandler.now() >= self.deadline { return self.finish() }
-        let index = self.next
+        let index = self.targetIndex(at: self.position)
         if let connection = self.connections[index] {
             connection.send()
             return
@@ -48,10 +57,21 @@ final class LatencyRun: ExchangeObserver {
         }
     }
 
+    /// Direct first in every cycle; the proxies after it, rotated by one each cycle.
+    private func targetIndex(at position: Int) -> Int {
+        let proxies = self.targets.count - 1
+        guard position > 0, proxies > 0 else { return 0 }
+        return 1 + (position - 1 + self.cycle) % proxies
+    }
+
     private func advance() {
-        self.next = (self.next + 1) % self.targets.count
-        // Yield to the event loop between exchanges so connection teardown is processed.
-        self.loop.assumeIsolated().execute { self.step() }
+        self.position += 1
+        if self.position == self.targets.count {
+            self.position = 0
+            self.cycle += 1
+        }
+        // Also lets the event loop process connection teardown between exchanges.
+        self.loop.assumeIsolated().scheduleTask(in: Self.settle) { self.step() }
     }
 
     func exchange(_ connection: ExchangeHandler, didReceiveStatus status: UInt, at now: UInt64) {

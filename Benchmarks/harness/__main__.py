@@ -56,10 +56,26 @@ def warm_up(tools, contestant):
     tools.latency([contestant], 0.3)
 
 
+def latency_round(contestants, order, tools, seconds):
+    """Each proxy in turn, its requests interleaved with direct ones: one request in flight,
+    alternating direct and the proxy. Measured one proxy at a time, so what one proxy's process
+    still does on CPU 0 after answering (LiteLLM's does) cannot land on another's figure."""
+    direct = next(c for c in contestants if c.name == "direct")
+    row = {}
+    for contestant in order:
+        if contestant is direct:
+            continue
+        pair = tools.latency([direct, contestant], seconds)
+        row[contestant.name] = pair[contestant.name]
+        row[f"direct/{contestant.name}"] = pair["direct"]
+        row.setdefault("direct", pair["direct"])
+    return row
+
+
 def run_round(round_index, contestants, tools, profile, rows):
     order = contestants[round_index % len(contestants):] + contestants[:round_index % len(contestants)]
     log(f"round {round_index + 1}: latency at one request in flight")
-    rows["latency"].append(tools.latency(contestants, profile["latency_s"]))
+    rows["latency"].append(latency_round(contestants, order, tools, profile["latency_s"]))
     for connections in CONNECTIONS:
         log(f"round {round_index + 1}: throughput at {connections} connections")
         for contestant in order:

@@ -71,7 +71,7 @@ class Tools:
         return json.loads(run_sampling([self.loadgen] + args, LOAD_CPU, timeout, sampler))
 
     def latency(self, contestants, seconds):
-        """One request in flight, cycling direct, proxy, proxy..., so all share the moments."""
+        """One request in flight, cycling direct, then the proxies in a rotating order, so all share the moments."""
         args = ["latency", "--seconds", str(seconds), "--warmup", "0.5"]
         body = None
         for contestant in contestants:

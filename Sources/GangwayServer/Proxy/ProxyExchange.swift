@@ -318,6 +318,11 @@ final class ProxyExchange: UpstreamResponseReceiver {
             forwarder.connections.putBack(connection, instance.url)
         } else {
             connection?.close()
+            // The instance closes its connection after each response (Gangway's mock does after
+            // a stream): open the next request's connection now rather than on its clock.
+            if let instance, let pool {
+                forwarder.connections.prepareSpare(instance.url, on: eventLoop, timeout: pool.settings.timeouts.connect)
+            }
         }
         handler.send(.end(nil))
         handler.flush()

@@ -72,6 +72,29 @@ final class UpstreamConnectionPool: Sendable {
         if !kept { channel.close(promise: nil) }
     }
 
+    /// How many idle connections this loop holds for the instance.
+    func idleCount(_ url: InstanceURL, on loop: any EventLoop) -> Int {
+        idle.withLock { $0[Key(url, loop)]?.count ?? 0 }
+    }
+
+    /// Opens a connection ahead of need when this loop holds no idle one for the instance, and
+    /// keeps it idle: for instances that close their connection after each response, so the
+    /// next request does not wait for a connection to be set up. A spare that fails to open is
+    /// dropped without a word (the health checker judges instances); one left unused past the
+    /// reuse window is closed and not replaced.
+    func prepareSpare(_ url: InstanceURL, on loop: any EventLoop, timeout: Duration) {
+        let key = Key(url, loop)
+        guard idle.withLock({ $0[key]?.isEmpty ?? true }) else { return }
+        connect(url, on: loop, timeout: timeout).whenSuccess { channel in
+            // Same loop: the channel was opened on it.
+            guard let handler = try? channel.pipeline.syncOperations.handler(type: UpstreamConnectionHandler.self) else {
+                channel.close(promise: nil)
+                return
+            }
+            self.putBack(handler, url)
+        }
+    }
+
     /// Opens a connection to the instance on the given loop, with its handlers in place. A
     /// connection that closes while idle (the instance's keep-alive timeout) leaves the pool.
     func connect(_ url: InstanceURL, on loop: any EventLoop, timeout: Duration) -> EventLoopFuture<any Channel> {
