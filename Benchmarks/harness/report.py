@@ -210,10 +210,22 @@ def render_markdown(result):
     out.append("| " + " | ".join(header) + " |")
     out.append("|" + "---|" * len(header))
     out += ["| " + " | ".join(row) + " |" for row in lines]
-    out += ["", "| target | Gangway | goal | met |", "|---|---|---|---|"]
-    for t in result["targets"]:
-        met = {True: "yes", False: "**no**", None: "n/a"}[t["met"]]
-        if t.get("note"):
-            met += f": {t['note']}"
-        out.append(f"| {t['target']} | {fmt(t['value'], '')} | {fmt(t['goal'], '')} | {met} |")
+    if meta["mode"] != "soak":
+        out += ["", "| target | Gangway | goal | met |", "|---|---|---|---|"]
+        for t in result["targets"]:
+            met = {True: "yes", False: "**no**", None: "n/a"}[t["met"]]
+            if t.get("note"):
+                met += f": {t['note']}"
+            out.append(f"| {t['target']} | {fmt(t['value'], '')} | {fmt(t['goal'], '')} | {met} |")
+    soak_series = {run["contestant"]: run["series"] for run in result["raw"].get("soak", [])}
+    for name, run in result.get("soak", {}).items():
+        out += ["", f"Soak, {name}: {run['rate']:.0f} req/s (half the closed-loop peak at 64 connections) for "
+                f"{run['minutes']:g} min, open loop; RSS {run['rss_start_mb']:.1f} MiB at start, "
+                f"{run['rss_settled_mb']:.1f} after the first slice, {run['rss_end_mb']:.1f} at the end (max "
+                f"{run['rss_max_mb']:.1f}): growth after the first slice {run['growth_after_first_slice_mb']:+.1f} MiB; "
+                f"{run['errors']} errors.", "",
+                "| t (s) | RSS (MiB) | achieved (req/s) | p99 (µs) | errors |", "|---|---|---|---|---|"]
+        for point in soak_series.get(name, []):
+            out.append(f"| {point['t']} | {point['rss_mb']:.1f} | {fmt(point.get('achieved'), '')} | "
+                       f"{fmt(point.get('p99_us'), '')} | {point.get('errors', '')} |")
     return "\n".join(out) + "\n"

@@ -26,22 +26,12 @@ enum HeaderForwarding {
 
     /// NIO's headers to NIO's headers, for the OpenAI paths (served below the router).
     static func requestHeaders(_ headers: HTTPHeaders) -> HTTPHeaders {
-        var forwarded = HTTPHeaders()
-        forwarded.reserveCapacity(headers.count + 2)
-        for (name, value) in headers where !matches(name, notForwardedToInstanceBytes) {
-            forwarded.add(name: name, value: value)
-        }
-        return forwarded
+        headers.dropping(notForwardedToInstanceBytes)
     }
 
     /// NIO's headers to NIO's headers, for the OpenAI paths.
     static func responseHeaders(_ headers: HTTPHeaders) -> HTTPHeaders {
-        var forwarded = HTTPHeaders()
-        forwarded.reserveCapacity(headers.count + 2)
-        for (name, value) in headers where !matches(name, notForwardedToClientBytes) {
-            forwarded.add(name: name, value: value)
-        }
-        return forwarded
+        headers.dropping(notForwardedToClientBytes)
     }
 
     // Names as lower-case bytes, compared without lower-casing (which allocates) each name.
@@ -58,5 +48,17 @@ enum HeaderForwarding {
             if equal { return true }
         }
         return false
+    }
+}
+
+extension HTTPHeaders {
+    /// These headers less those named in `lowercasedNames` (any letter case), with room for two more.
+    fileprivate func dropping(_ lowercasedNames: [[UInt8]]) -> HTTPHeaders {
+        var kept = HTTPHeaders()
+        kept.reserveCapacity(count + 2)
+        for (name, value) in self where !HeaderForwarding.matches(name, lowercasedNames) {
+            kept.add(name: name, value: value)
+        }
+        return kept
     }
 }
