@@ -175,7 +175,7 @@ final class OpenAIChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
     private func timerFired() {
         timer = nil
         timerDue = nil
-        if case .proxying(let exchange) = state { exchange.watchdogFired() }
+        if case .proxying(let exchange) = state { exchange.checkTimeouts() }
     }
 
     private func stopTimer() {

@@ -224,9 +224,9 @@ final class ProxyExchange: UpstreamResponseReceiver {
         requestHead.headers.add(name: "host", value: url.authority)
         let now = ContinuousClock.now
         headDeadline = min(now + pool.settings.timeouts.firstByte, deadline)
-        // Armed no later than the first idle check, so the timer set here also serves the
-        // relay (one timer per request); firing early only re-arms it.
-        armWatchdog(at: min(headDeadline, now + pool.settings.timeouts.idle))
+        // No later than the first idle check, so this call also covers the start of the relay;
+        // being called early only makes the exchange ask again.
+        handler.wake(at: min(headDeadline, now + pool.settings.timeouts.idle))
         if let connection = forwarder.connections.takeIdle(url, on: eventLoop) {
             send(requestHead, on: connection)
             return
@@ -296,7 +296,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
         headers.add(name: Self.requestIDHeader, value: record.requestID)
         handler.send(.head(HTTPResponseHead(version: .http1_1, status: responseHead.status, headers: headers)))
         observer = RelayObserver(metrics: meter?.metrics, start: record.start)
-        if let pool { armWatchdog(at: min(deadline, now + pool.settings.timeouts.idle)) }
+        if let pool { handler.wake(at: min(deadline, now + pool.settings.timeouts.idle)) }
     }
 
     func upstreamBody(_ chunk: ByteBuffer) {
@@ -312,18 +312,14 @@ final class ProxyExchange: UpstreamResponseReceiver {
 
     func upstreamEnd() {
         guard phase == .relaying else { return }
-        let connection = upstream
-        upstream = nil
-        if let connection, upstreamKeepAlive, let instance {
-            forwarder.connections.putBack(connection, instance.url)
-        } else {
-            connection?.close()
-            // The instance closes its connection after each response (Gangway's mock does after
-            // a stream): open the next request's connection now rather than on its clock.
-            if let instance, let pool {
-                forwarder.connections.prepareSpare(instance.url, on: eventLoop, timeout: pool.settings.timeouts.connect)
+        if let connection = upstream, let instance, let pool {
+            if upstreamKeepAlive {
+                forwarder.connections.putBack(connection, instance.url)
+            } else {
+                forwarder.connections.retire(connection, instance.url, connectTimeout: pool.settings.timeouts.connect)
             }
         }
+        upstream = nil
         handler.send(.end(nil))
         handler.flush()
         completeRelay(failure: nil)
@@ -475,14 +471,10 @@ final class ProxyExchange: UpstreamResponseReceiver {
 
     // MARK: Timeouts
 
-    /// The connection's timer (``OpenAIChannelHandler/wake(at:)``) fires no later than asked;
-    /// firing early, or for an earlier exchange, only makes this one look again and ask anew.
-    private func armWatchdog(at due: ContinuousClock.Instant) {
-        handler.wake(at: due)
-    }
-
-    /// The connection's timer fired: answer whatever timeout is due, else ask for the next.
-    func watchdogFired() {
+    /// The connection's timer (``OpenAIChannelHandler/wake(at:)``) fired, no later than this
+    /// exchange asked, perhaps earlier or for an earlier exchange: answer whatever timeout is
+    /// due, else ask again for the next.
+    func checkTimeouts() {
         guard let pool else { return }
         let now = ContinuousClock.now
         switch phase {
@@ -490,7 +482,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
             if now >= headDeadline {
                 respond(.instanceTimeout(pool.target, phase: now >= deadline ? "total timeout" : "time to first byte"))
             } else {
-                armWatchdog(at: headDeadline)
+                handler.wake(at: headDeadline)
             }
         case .relaying:
             let idleDue = lastActivity + pool.settings.timeouts.idle
@@ -499,7 +491,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
             } else if now >= idleDue {
                 endEarly(.idleTimeout)
             } else {
-                armWatchdog(at: min(deadline, idleDue))
+                handler.wake(at: min(deadline, idleDue))
             }
         case .receiving, .admitting, .done:
             break

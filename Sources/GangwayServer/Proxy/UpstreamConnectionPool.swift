@@ -77,11 +77,19 @@ final class UpstreamConnectionPool: Sendable {
         idle.withLock { $0[Key(url, loop)]?.count ?? 0 }
     }
 
+    /// Closes a connection the instance asked to close after its response, and opens a spare
+    /// in its place.
+    func retire(_ connection: UpstreamConnectionHandler, _ url: InstanceURL, connectTimeout: Duration) {
+        guard let loop = connection.channel?.eventLoop else { return }
+        connection.close()
+        prepareSpare(url, on: loop, timeout: connectTimeout)
+    }
+
     /// Opens a connection ahead of need when this loop holds no idle one for the instance, and
-    /// keeps it idle: for instances that close their connection after each response, so the
-    /// next request does not wait for a connection to be set up. A spare that fails to open is
-    /// dropped without a word (the health checker judges instances); one left unused past the
-    /// reuse window is closed and not replaced.
+    /// keeps it idle: for instances that close their connection after each response (Gangway's
+    /// mock does after a stream), so the next request does not wait for a connection to be set
+    /// up. A spare that fails to open is dropped without a word (the health checker judges
+    /// instances); one left unused past the reuse window is closed and not replaced.
     func prepareSpare(_ url: InstanceURL, on loop: any EventLoop, timeout: Duration) {
         let key = Key(url, loop)
         guard idle.withLock({ $0[key]?.isEmpty ?? true }) else { return }

@@ -4,21 +4,23 @@ import NIOHTTP1
 /// Which headers cross the gateway. Hop-by-hop headers belong to one connection; credentials
 /// meant for Gangway never reach an instance; framing headers are recomputed.
 enum HeaderForwarding {
-    static let notForwardedToInstance: Set<String> = [
+    // Lower-case names as bytes, so a name is compared without lower-casing it (which allocates).
+    private static let notForwardedToInstance = [
         "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
         "transfer-encoding", "upgrade", "host", "content-length", "authorization", "expect",
         "x-amz-date", "x-amz-security-token", "x-amz-content-sha256",
-    ]
+    ].map { Array($0.utf8) }
 
-    static let notForwardedToClient: Set<String> = [
+    private static let notForwardedToClient = [
         "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
         "transfer-encoding", "upgrade", "content-length", "date", "server",
-    ]
+    ].map { Array($0.utf8) }
 
+    /// HTTPTypes' fields to NIO's headers, for the SageMaker invoke paths (served by the router).
     static func requestHeaders(_ fields: HTTPFields) -> HTTPHeaders {
         var headers = HTTPHeaders()
         headers.reserveCapacity(fields.count)
-        for field in fields where !notForwardedToInstance.contains(field.name.canonicalName) {
+        for field in fields where !matches(field.name.rawName, notForwardedToInstance) {
             headers.add(name: field.name.rawName, value: field.value)
         }
         return headers
@@ -26,17 +28,13 @@ enum HeaderForwarding {
 
     /// NIO's headers to NIO's headers, for the OpenAI paths (served below the router).
     static func requestHeaders(_ headers: HTTPHeaders) -> HTTPHeaders {
-        headers.dropping(notForwardedToInstanceBytes)
+        headers.dropping(notForwardedToInstance)
     }
 
     /// NIO's headers to NIO's headers, for the OpenAI paths.
     static func responseHeaders(_ headers: HTTPHeaders) -> HTTPHeaders {
-        headers.dropping(notForwardedToClientBytes)
+        headers.dropping(notForwardedToClient)
     }
-
-    // Names as lower-case bytes, compared without lower-casing (which allocates) each name.
-    private static let notForwardedToInstanceBytes = notForwardedToInstance.map { Array($0.utf8) }
-    private static let notForwardedToClientBytes = notForwardedToClient.map { Array($0.utf8) }
 
     /// Whether `name` is one of `lowercasedNames`, ignoring ASCII letter case.
     static func matches(_ name: String, _ lowercasedNames: [[UInt8]]) -> Bool {
