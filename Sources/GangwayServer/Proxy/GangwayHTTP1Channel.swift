@@ -10,9 +10,10 @@ import NIOHTTPTypesHTTP1
 ///
 /// The pipeline is Hummingbird's own (NIO's HTTP/1 codec, the HTTPTypes conversion, the
 /// connection-state handler, the router's async channel) with ``OpenAIChannelHandler`` placed
-/// straight after the HTTP/1 codec: an OpenAI-path request is proxied as NIO's HTTP/1 parts,
-/// so its headers are never converted to HTTPTypes and back (a few microseconds per request);
-/// every other request continues up the pipeline to the router unchanged.
+/// straight after the HTTP/1 codec: an OpenAI-path request is read as NIO's HTTP/1 parts, so
+/// its headers are never converted to HTTPTypes and back, and its response is written as bytes
+/// below NIO's response encoder (a few microseconds per request each); every other request
+/// continues up the pipeline to the router unchanged.
 struct GangwayHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
     typealias Value = NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>
 
@@ -33,7 +34,8 @@ struct GangwayHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
             try pipeline.configureHTTPServerPipeline(
                 withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false,
                 withEncoderConfiguration: .init(), withDecoderLimitConfiguration: limits)
-            try pipeline.addHandler(OpenAIChannelHandler(forwarder: forwarder))
+            let output = try pipeline.context(handlerType: HTTPResponseEncoder.self)
+            try pipeline.addHandler(OpenAIChannelHandler(forwarder: forwarder, output: output))
             try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
             try pipeline.addHandler(HTTPConnectionStateHandler(idleTimeout: nil, logger: logger))
             return try NIOAsyncChannel(

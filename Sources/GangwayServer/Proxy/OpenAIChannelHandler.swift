@@ -26,6 +26,9 @@ final class OpenAIChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
     static let queueLimit = 4096
 
     private let forwarder: OpenAIForwarder
+    /// The context next to the socket (that of NIO's response encoder): proxied responses are
+    /// written through it as bytes, skipping the encoder the router's responses go through.
+    private var output: ChannelHandlerContext?
     private var state = State.idle
     private var queued = Deque<HTTPServerRequestPart>()
     private var draining = false
@@ -36,8 +39,9 @@ final class OpenAIChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
     private var timer: Scheduled<Void>?
     private var timerDue: ContinuousClock.Instant?
 
-    init(forwarder: OpenAIForwarder) {
+    init(forwarder: OpenAIForwarder, output: ChannelHandlerContext) {
         self.forwarder = forwarder
+        self.output = output
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -46,6 +50,7 @@ final class OpenAIChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        output = nil
         stopTimer()
     }
 
@@ -186,13 +191,16 @@ final class OpenAIChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
 
     // MARK: For the exchange
 
-    func send(_ part: HTTPServerResponsePart) {
-        context?.write(wrapOutboundOut(part), promise: nil)
+    /// Writes response bytes, framed by the exchange.
+    func write(_ bytes: ByteBuffer) {
+        output?.write(NIOAny(bytes), promise: nil)
     }
 
     func flush() {
-        context?.flush()
+        output?.flush()
     }
+
+    var allocator: ByteBufferAllocator { context?.channel.allocator ?? ByteBufferAllocator() }
 
     /// The exchange's response has ended (or the client is gone). The connection either
     /// closes or, once the request has been read whole, serves the next request.

@@ -36,7 +36,8 @@ final class ProxyExchange: UpstreamResponseReceiver {
     private var tried: Set<Int> = []
     private var connectFailed = false
     private var upstream: UpstreamConnectionHandler?
-    private var upstreamHead: HTTPRequestHead?
+    /// The header lines every attempt sends (the client's, less those not forwarded).
+    private var upstreamHeaderLines: ByteBuffer?
     private var sendsBody = false
     private var sentAt = ContinuousClock.now
     private var deadline = ContinuousClock.now
@@ -46,6 +47,19 @@ final class ProxyExchange: UpstreamResponseReceiver {
     private var isEventStream = false
     private var upstreamKeepAlive = false
     private var observer: RelayObserver?
+    private var clientFraming = ClientFraming.length
+    /// Response bytes not yet handed to the client connection: written at the end of each read
+    /// from the instance, so a small response is one write.
+    private var outgoing: ByteBuffer?
+    private var closeAfterResponse = false
+
+    private enum ClientFraming {
+        case length, chunked, untilClose
+    }
+
+    /// Chunks up to this size are copied into the pending write; larger ones are written as
+    /// they are.
+    private static let copyLimit = 8 * 1024
 
     init(
         head: HTTPRequestHead, target: OpenAIPath, resolved: Result<ModelPool, GatewayError>, forwarder: OpenAIForwarder,
@@ -81,7 +95,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
             respond(.bodyTooLarge(limit: bodyLimit), closeConnection: true)
         } else if head.headers.first(name: "expect")?.lowercased() == "100-continue" {
             // curl asks before sending a large body and would otherwise wait a second.
-            handler.send(.head(HTTPResponseHead(version: .http1_1, status: .continue)))
+            handler.write(ByteBuffer(staticString: "HTTP/1.1 100 Continue\r\n\r\n"))
             handler.flush()
         }
     }
@@ -193,15 +207,13 @@ final class ProxyExchange: UpstreamResponseReceiver {
                 return
             }
         }
-        var headers = HeaderForwarding.requestHeaders(head.headers)
+        var headerLines = handler.allocator.buffer(capacity: 512)
+        HeaderForwarding.writeRequestHeaderLines(head.headers, into: &headerLines)
         sendsBody = hasJSONBody || payload.readableBytes > 0
         if sendsBody {
-            headers.add(name: "content-length", value: String(payload.readableBytes))
+            HTTP1Writer.writeContentLength(payload.readableBytes, into: &headerLines)
         }
-        // Relative to an instance's base URL; each attempt adds the instance's prefix and Host.
-        upstreamHead = HTTPRequestHead(
-            version: .http1_1, method: head.method, uri: target.instancePath,
-            headers: headers)
+        upstreamHeaderLines = headerLines
         deadline = record.start + pool.settings.timeouts.total
         tryNextInstance()
     }
@@ -211,7 +223,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
     /// A connection that cannot be opened is tried on another instance; once the request may
     /// have reached an instance it is never resent, since model calls are not idempotent in cost.
     private func tryNextInstance() {
-        guard let pool, let template = upstreamHead else { return }
+        guard let pool, let headerLines = upstreamHeaderLines else { return }
         guard let instance = pool.acquire(excluding: tried) else {
             respond(connectFailed ? .instanceUnreachable(pool.target) : .noHealthyInstance(pool.target))
             return
@@ -219,16 +231,14 @@ final class ProxyExchange: UpstreamResponseReceiver {
         tried.insert(instance.index)
         self.instance = instance
         let url = instance.url
-        var requestHead = template
-        requestHead.uri = url.pathPrefix + template.uri
-        requestHead.headers.add(name: "host", value: url.authority)
         let now = ContinuousClock.now
         headDeadline = min(now + pool.settings.timeouts.firstByte, deadline)
         // No later than the first idle check, so this call also covers the start of the relay;
         // being called early only makes the exchange ask again.
         handler.wake(at: min(headDeadline, now + pool.settings.timeouts.idle))
+        let request = upstreamRequest(url, headerLines: headerLines)
         if let connection = forwarder.connections.takeIdle(url, on: eventLoop) {
-            send(requestHead, on: connection)
+            send(request, on: connection)
             return
         }
         phase = .connecting
@@ -247,7 +257,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
                         self.connectionFailed(instance, error: ChannelError.inappropriateOperationForState)
                         return
                     }
-                    self.send(requestHead, on: connection)
+                    self.send(request, on: connection)
                 case .failure(let error):
                     self.connectionFailed(instance, error: error)
                 }
@@ -263,21 +273,40 @@ final class ProxyExchange: UpstreamResponseReceiver {
         tryNextInstance()
     }
 
-    private func send(_ requestHead: HTTPRequestHead, on connection: UpstreamConnectionHandler) {
+    /// The request for one instance: the head with the instance's path prefix and `Host`, and
+    /// the body; a small body shares the head's buffer.
+    private func upstreamRequest(_ url: InstanceURL, headerLines: ByteBuffer) -> (ByteBuffer, ByteBuffer?) {
+        let payload = sendsBody ? body : nil
+        let bodyBytes = payload?.readableBytes ?? 0
+        let copiesBody = bodyBytes <= Self.copyLimit
+        var request = handler.allocator.buffer(capacity: 128 + headerLines.readableBytes + (copiesBody ? bodyBytes : 0))
+        HTTP1Writer.writeRequestHead(
+            method: head.method, target: url.pathPrefix + target.instancePath, host: url.authority,
+            headerLines: headerLines, into: &request)
+        guard let payload else { return (request, nil) }
+        if copiesBody {
+            request.writeImmutableBuffer(payload)
+            return (request, nil)
+        }
+        return (request, payload)
+    }
+
+    private func send(_ request: (head: ByteBuffer, body: ByteBuffer?), on connection: UpstreamConnectionHandler) {
         phase = .awaitingHead
         upstream = connection
         connection.receiver = self
         sentAt = .now
-        connection.send(requestHead, body: sendsBody ? body ?? ByteBuffer() : nil)
+        connection.send(request.head, body: request.body)
     }
 
     // MARK: The instance's answer
 
-    func upstreamHead(_ responseHead: HTTPResponseHead) {
+    func upstreamHead(_ responseHead: UpstreamResponseHead) {
         guard phase == .awaitingHead, let instance else { return }
         phase = .relaying
-        status = Int(responseHead.status.code)
-        upstreamKeepAlive = responseHead.isKeepAlive
+        status = responseHead.status
+        upstreamKeepAlive = responseHead.keepAlive
+        isEventStream = responseHead.isEventStream
         let now = ContinuousClock.now
         lastActivity = now
         let status = self.status
@@ -288,40 +317,91 @@ final class ProxyExchange: UpstreamResponseReceiver {
             $0.timeToFirstByte = now - start
         }
         meter?.metrics?.perInstance[instance.index].increment()
-        isEventStream = responseHead.headers.first(name: "content-type").map(Self.isEventStream) ?? false
-        var headers = HeaderForwarding.responseHeaders(responseHead.headers)
-        if !isEventStream, let length = responseHead.headers.first(name: "content-length") {
-            headers.add(name: "content-length", value: length)
+
+        var bytes = handler.allocator.buffer(capacity: responseHead.bytes.readableBytes + 128)
+        bytes.writeStaticString("HTTP/1.1 ")
+        responseHead.withBytes(responseHead.statusText) { bytes.writeBytes($0) }
+        bytes.writeStaticString("\r\n")
+        HeaderForwarding.writeResponseHeaderLines(responseHead, into: &bytes)
+        closeAfterResponse = clientAskedToClose
+        switch responseHead.bodyFraming {
+        case .none:
+            clientFraming = .length
+        case .length(let length) where !isEventStream:
+            clientFraming = .length
+            HTTP1Writer.writeContentLength(length, into: &bytes)
+        default:
+            // A stream is sent as it comes (never with a length); an HTTP/1.0 client cannot take
+            // chunks and reads to the end of the connection.
+            if head.version.major == 1, head.version.minor >= 1 {
+                clientFraming = .chunked
+                bytes.writeStaticString("transfer-encoding: chunked\r\n")
+            } else {
+                clientFraming = .untilClose
+                closeAfterResponse = true
+            }
         }
-        headers.add(name: Self.requestIDHeader, value: record.requestID)
-        handler.send(.head(HTTPResponseHead(version: .http1_1, status: responseHead.status, headers: headers)))
+        if closeAfterResponse { bytes.writeStaticString("connection: close\r\n") }
+        HTTP1Writer.writeHeader(Self.requestIDHeader, record.requestID, into: &bytes)
+        bytes.writeStaticString("\r\n")
+        outgoing = bytes
         observer = RelayObserver(metrics: meter?.metrics, start: record.start)
         if let pool { handler.wake(at: min(deadline, now + pool.settings.timeouts.idle)) }
     }
 
     func upstreamBody(_ chunk: ByteBuffer) {
-        guard phase == .relaying else { return }
+        guard phase == .relaying, chunk.readableBytes > 0 else { return }
         lastActivity = .now
-        handler.send(.body(.byteBuffer(chunk)))
+        writeBody(chunk)
         observer?.chunkWritten(chunk)
     }
 
-    func upstreamReadComplete() {
-        if phase == .relaying { handler.flush() }
+    /// Frames a piece of the body for the client and queues it.
+    private func writeBody(_ chunk: ByteBuffer) {
+        var bytes = outgoing ?? handler.allocator.buffer(capacity: min(chunk.readableBytes, Self.copyLimit) + 16)
+        if clientFraming == .chunked { HTTP1Writer.writeChunkSize(chunk.readableBytes, into: &bytes) }
+        if chunk.readableBytes <= Self.copyLimit {
+            bytes.writeImmutableBuffer(chunk)
+            outgoing = bytes
+        } else {
+            handler.write(bytes)
+            handler.write(chunk)
+            outgoing = nil
+        }
+        if clientFraming == .chunked {
+            if outgoing == nil { outgoing = handler.allocator.buffer(capacity: 16) }
+            outgoing!.writeStaticString("\r\n")
+        }
     }
 
-    func upstreamEnd() {
+    /// Hands the queued bytes to the client connection and flushes.
+    private func writeOutgoing() {
+        if let bytes = outgoing {
+            outgoing = nil
+            handler.write(bytes)
+        }
+        handler.flush()
+    }
+
+    func upstreamReadComplete() {
+        if phase == .relaying { writeOutgoing() }
+    }
+
+    func upstreamEnd(reusable: Bool) {
         guard phase == .relaying else { return }
         if let connection = upstream, let instance, let pool {
-            if upstreamKeepAlive {
+            if upstreamKeepAlive, reusable {
                 forwarder.connections.putBack(connection, instance.url)
             } else {
                 forwarder.connections.retire(connection, instance.url, connectTimeout: pool.settings.timeouts.connect)
             }
         }
         upstream = nil
-        handler.send(.end(nil))
-        handler.flush()
+        if clientFraming == .chunked {
+            if outgoing == nil { outgoing = handler.allocator.buffer(capacity: 8) }
+            HTTP1Writer.writeLastChunk(into: &outgoing!)
+        }
+        writeOutgoing()
         completeRelay(failure: nil)
     }
 
@@ -391,10 +471,10 @@ final class ProxyExchange: UpstreamResponseReceiver {
             var buffer = ByteBuffer(string: "data: ")
             buffer.writeBytes(event.openAIEnvelope())
             buffer.writeString("\n\n")
-            handler.send(.body(.byteBuffer(buffer)))
-            handler.send(.end(nil))
-            handler.flush()
+            writeBody(buffer)
+            if clientFraming == .chunked { HTTP1Writer.writeLastChunk(into: &outgoing!) }
         }
+        writeOutgoing()
         completeRelay(failure: failure)
     }
 
@@ -403,7 +483,10 @@ final class ProxyExchange: UpstreamResponseReceiver {
         meter?.finish(
             status: status, modelLatency: ContinuousClock.now - sentAt, modelFailed: status >= 400 || failure != nil)
         releaseInstance()
-        finish(closeConnection: (failure != nil && !isEventStream) || clientAskedToClose)
+        // A body cut short can only be told by closing, unless it is chunked or a stream that
+        // carries the error as an event.
+        let cutShort = failure != nil && !(isEventStream && clientFraming == .chunked)
+        finish(closeConnection: cutShort || closeAfterResponse)
     }
 
     /// Answers with Gangway's own error (nothing has been sent yet).
@@ -419,20 +502,21 @@ final class ProxyExchange: UpstreamResponseReceiver {
         }
         meter?.finish(status: code, modelLatency: nil, modelFailed: [502, 504].contains(code))
         releaseInstance()
-        var headers = HTTPHeaders()
+        let closes = closeConnection || clientAskedToClose
+        var bytes = handler.allocator.buffer(capacity: 256 + envelope.count)
+        HTTP1Writer.writeStatusLine(code: code, reason: error.status.reasonPhrase, into: &bytes)
         for field in error.headers where field.name != .contentType {
-            headers.add(name: field.name.rawName, value: field.value)
+            HTTP1Writer.writeHeader(field.name.rawName, field.value, into: &bytes)
         }
-        headers.add(name: "content-type", value: "application/json")
-        headers.add(name: "content-length", value: String(envelope.count))
-        headers.add(name: Self.requestIDHeader, value: record.requestID)
-        if closeConnection { headers.add(name: "connection", value: "close") }
-        let status = HTTPResponseStatus(statusCode: code, reasonPhrase: error.status.reasonPhrase)
-        handler.send(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers)))
-        handler.send(.body(.byteBuffer(ByteBuffer(bytes: envelope))))
-        handler.send(.end(nil))
+        bytes.writeStaticString("content-type: application/json\r\n")
+        HTTP1Writer.writeContentLength(envelope.count, into: &bytes)
+        HTTP1Writer.writeHeader(Self.requestIDHeader, record.requestID, into: &bytes)
+        if closes { bytes.writeStaticString("connection: close\r\n") }
+        bytes.writeStaticString("\r\n")
+        bytes.writeBytes(envelope)
+        handler.write(bytes)
         handler.flush()
-        finish(closeConnection: closeConnection || clientAskedToClose)
+        finish(closeConnection: closes)
     }
 
     /// `Connection: close`, or an HTTP/1.0 request without `keep-alive`.

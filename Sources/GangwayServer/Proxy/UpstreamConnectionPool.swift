@@ -1,6 +1,5 @@
 import GangwayCore
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 import NIOSSL
 import Synchronization
@@ -124,8 +123,6 @@ final class UpstreamConnectionPool: Sendable {
                         try channel.pipeline.syncOperations.addHandler(
                             try NIOSSLClientHandler(context: tls, serverHostname: name))
                     }
-                    // Every header sent was parsed from a valid request or set here.
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers(enableOutboundHeaderValidation: false)
                     try channel.pipeline.syncOperations.addHandler(UpstreamConnectionHandler())
                 }
             }
@@ -157,96 +154,5 @@ final class UpstreamConnectionPool: Sendable {
             return idle.values.flatMap { $0.map(\.channel) }
         }
         for channel in channels { channel.close(promise: nil) }
-    }
-}
-
-/// What an instance connection tells the exchange it currently serves.
-protocol UpstreamResponseReceiver: AnyObject {
-    func upstreamHead(_ head: HTTPResponseHead)
-    func upstreamBody(_ chunk: ByteBuffer)
-    func upstreamEnd()
-    func upstreamReadComplete()
-    /// The connection closed or failed before the response ended.
-    func upstreamBroken(_ error: (any Error)?)
-}
-
-/// The last handler of an instance connection: writes the request and hands response parts to
-/// the exchange it serves. An idle connection that receives anything (it should not) is closed.
-final class UpstreamConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPClientResponsePart
-    typealias OutboundIn = HTTPClientRequestPart
-    typealias OutboundOut = HTTPClientRequestPart
-
-    var receiver: (any UpstreamResponseReceiver)?
-    private var context: ChannelHandlerContext?
-
-    func handlerAdded(context: ChannelHandlerContext) {
-        self.context = context
-    }
-
-    func handlerRemoved(context: ChannelHandlerContext) {
-        self.context = nil
-    }
-
-    /// The connection this handler ends, while the handler is in its pipeline; only used on
-    /// its own event loop.
-    var channel: (any Channel)? { context?.channel }
-
-    func send(_ head: HTTPRequestHead, body: ByteBuffer?) {
-        guard let context else {
-            receiver?.upstreamBroken(ChannelError.ioOnClosedChannel)
-            return
-        }
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        if let body { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-    }
-
-    func setAutoRead(_ enabled: Bool) {
-        try? context?.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: enabled)
-    }
-
-    /// Closes the connection without telling the exchange (it is the one asking).
-    func close() {
-        receiver = nil
-        setAutoRead(true)
-        context?.close(promise: nil)
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard let receiver else {
-            context.close(promise: nil)
-            return
-        }
-        switch unwrapInboundIn(data) {
-        case .head(let head):
-            // 1xx answers are interim; the final head follows.
-            if head.status.code >= 200 { receiver.upstreamHead(head) }
-        case .body(let chunk): receiver.upstreamBody(chunk)
-        case .end:
-            self.receiver = nil
-            receiver.upstreamEnd()
-        }
-    }
-
-    func channelReadComplete(context: ChannelHandlerContext) {
-        receiver?.upstreamReadComplete()
-        context.fireChannelReadComplete()
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        if let receiver {
-            self.receiver = nil
-            receiver.upstreamBroken(nil)
-        }
-        context.fireChannelInactive()
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if let receiver {
-            self.receiver = nil
-            receiver.upstreamBroken(error)
-        }
-        context.close(promise: nil)
     }
 }

@@ -1,4 +1,5 @@
 import HTTPTypes
+import NIOCore
 import NIOHTTP1
 
 /// Which headers cross the gateway. Hop-by-hop headers belong to one connection; credentials
@@ -20,43 +21,41 @@ enum HeaderForwarding {
     static func requestHeaders(_ fields: HTTPFields) -> HTTPHeaders {
         var headers = HTTPHeaders()
         headers.reserveCapacity(fields.count)
-        for field in fields where !matches(field.name.rawName, notForwardedToInstance) {
+        for field in fields where !matches(field.name.rawName.utf8, notForwardedToInstance) {
             headers.add(name: field.name.rawName, value: field.value)
         }
         return headers
     }
 
-    /// NIO's headers to NIO's headers, for the OpenAI paths (served below the router).
-    static func requestHeaders(_ headers: HTTPHeaders) -> HTTPHeaders {
-        headers.dropping(notForwardedToInstance)
+    /// A client's request headers (NIO's) as the header lines sent to an instance, for the
+    /// OpenAI paths (served below the router). NIO's parser has checked every name and value.
+    static func writeRequestHeaderLines(_ headers: HTTPHeaders, into buffer: inout ByteBuffer) {
+        for (name, value) in headers where !matches(name.utf8, notForwardedToInstance) {
+            HTTP1Writer.writeHeader(name, value, into: &buffer)
+        }
     }
 
-    /// NIO's headers to NIO's headers, for the OpenAI paths.
-    static func responseHeaders(_ headers: HTTPHeaders) -> HTTPHeaders {
-        headers.dropping(notForwardedToClient)
+    /// An instance's response header lines as relayed to the client, byte for byte.
+    static func writeResponseHeaderLines(_ head: UpstreamResponseHead, into buffer: inout ByteBuffer) {
+        head.bytes.withUnsafeReadableBytes { raw in
+            for field in head.fields where !matches(UnsafeRawBufferPointer(rebasing: raw[field.name]), notForwardedToClient) {
+                buffer.writeBytes(UnsafeRawBufferPointer(rebasing: raw[field.name]))
+                buffer.writeStaticString(": ")
+                buffer.writeBytes(UnsafeRawBufferPointer(rebasing: raw[field.value]))
+                buffer.writeStaticString("\r\n")
+            }
+        }
     }
 
     /// Whether `name` is one of `lowercasedNames`, ignoring ASCII letter case.
-    static func matches(_ name: String, _ lowercasedNames: [[UInt8]]) -> Bool {
-        let length = name.utf8.count
+    static func matches<Name: Collection<UInt8>>(_ name: Name, _ lowercasedNames: [[UInt8]]) -> Bool {
+        let length = name.count
         for candidate in lowercasedNames where candidate.count == length {
-            let equal = name.utf8.elementsEqual(candidate) { byte, lower in
+            let equal = name.elementsEqual(candidate) { byte, lower in
                 (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte) == lower
             }
             if equal { return true }
         }
         return false
-    }
-}
-
-extension HTTPHeaders {
-    /// These headers less those named in `lowercasedNames` (any letter case), with room for two more.
-    fileprivate func dropping(_ lowercasedNames: [[UInt8]]) -> HTTPHeaders {
-        var kept = HTTPHeaders()
-        kept.reserveCapacity(count + 2)
-        for (name, value) in self where !HeaderForwarding.matches(name, lowercasedNames) {
-            kept.add(name: name, value: value)
-        }
-        return kept
     }
 }
