@@ -75,10 +75,10 @@ struct HeaderForwardingTests {
     @Test("matching ignores ASCII case only, and needs the whole name")
     func matching() {
         let names = [Array("content-length".utf8)]
-        #expect(HeaderForwarding.matches("Content-Length".utf8, names))
-        #expect(HeaderForwarding.matches("CONTENT-LENGTH".utf8, names))
-        #expect(!HeaderForwarding.matches("Content-Lengths".utf8, names))
-        #expect(!HeaderForwarding.matches("Content-Lengt".utf8, names))
-        #expect(!HeaderForwarding.matches("".utf8, names))
+        #expect(HeaderForwarding.matches("Content-Length", names))
+        #expect(HeaderForwarding.matches("CONTENT-LENGTH", names))
+        #expect(!HeaderForwarding.matches("Content-Lengths", names))
+        #expect(!HeaderForwarding.matches("Content-Lengt", names))
+        #expect(!HeaderForwarding.matches("", names))
     }
 }

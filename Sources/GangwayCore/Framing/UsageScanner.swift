@@ -4,10 +4,11 @@
 /// OpenAI-style servers put `usage` in a non-streamed body and in the last chunk of a stream
 /// (with `include_usage`); the last values seen win. A key split across two chunks is still
 /// found because the end of each chunk is kept and scanned again with the next.
-public struct UsageScanner: Sendable, Equatable {
+public struct UsageScanner: Sendable {
     public private(set) var promptTokens: Int?
     public private(set) var completionTokens: Int?
-    private var carry: [UInt8] = []
+    /// The previous chunk's tail, kept inline so that scanning a response never allocates.
+    private var carry = Seam()
 
     static let promptKey = Array(#""prompt_tokens":"#.utf8)
     static let completionKey = Array(#""completion_tokens":"#.utf8)
@@ -18,15 +19,15 @@ public struct UsageScanner: Sendable, Equatable {
 
     public mutating func scan(_ chunk: UnsafeRawBufferPointer) {
         guard !chunk.isEmpty else { return }
-        if !carry.isEmpty {
-            // Only the seam needs joining: the carried tail plus the head of this chunk. Both
-            // buffers keep their capacity, so a stream scans without allocating per chunk.
-            carry.append(contentsOf: chunk.prefix(Self.carryLength))
-            carry.withUnsafeBytes { scanWhole($0) }
+        if carry.count > 0 {
+            // Only the seam needs joining: the carried tail plus the head of this chunk.
+            var seam = carry
+            seam.append(UnsafeRawBufferPointer(rebasing: chunk.prefix(Self.carryLength)))
+            seam.withBytes { scanWhole($0) }
         }
         scanWhole(chunk)
-        carry.removeAll(keepingCapacity: true)
-        carry.append(contentsOf: chunk.suffix(Self.carryLength))
+        carry.count = 0
+        carry.append(UnsafeRawBufferPointer(rebasing: chunk.suffix(Self.carryLength)))
     }
 
     public mutating func scan(_ bytes: [UInt8]) {
@@ -34,17 +35,24 @@ public struct UsageScanner: Sendable, Equatable {
     }
 
     private mutating func scanWhole(_ bytes: UnsafeRawBufferPointer) {
+        // Read once: a static is reached through a lazy-initialisation check on every use.
+        let promptKey = Self.promptKey
+        let completionKey = Self.completionKey
         var index = 0
-        let count = bytes.count
-        while index < count {
+        // A key needs its quote and first letter; the last byte can start neither.
+        let end = bytes.count - 1
+        while index < end {
             guard bytes[index] == UInt8(ascii: "\"") else {
                 index += 1
                 continue
             }
-            if let value = Self.number(after: Self.promptKey, in: bytes, at: index) {
-                promptTokens = value
-            } else if let value = Self.number(after: Self.completionKey, in: bytes, at: index) {
-                completionTokens = value
+            switch bytes[index + 1] {
+            case UInt8(ascii: "p"):
+                if let value = Self.number(after: promptKey, in: bytes, at: index) { promptTokens = value }
+            case UInt8(ascii: "c"):
+                if let value = Self.number(after: completionKey, in: bytes, at: index) { completionTokens = value }
+            default:
+                break
             }
             index += 1
         }
@@ -68,5 +76,25 @@ public struct UsageScanner: Sendable, Equatable {
         // A number running into the end of the buffer may continue in the next chunk.
         guard digits > 0, index < bytes.count else { return nil }
         return value
+    }
+}
+
+/// Up to 96 bytes held in place (twice ``UsageScanner/carryLength``: a tail and the next head).
+private struct Seam: Sendable {
+    private var words: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) =
+        (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    var count = 0
+
+    mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        let start = count
+        precondition(start + bytes.count <= MemoryLayout.size(ofValue: words))
+        withUnsafeMutableBytes(of: &words) { storage in
+            UnsafeMutableRawBufferPointer(rebasing: storage[start..<start + bytes.count]).copyMemory(from: bytes)
+        }
+        count += bytes.count
+    }
+
+    func withBytes<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+        withUnsafeBytes(of: words) { body(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
     }
 }

@@ -42,11 +42,12 @@ public final class AccessLog: Sendable {
     }
 
     func write(
-        _ record: RequestRecord, method: String, path: @autoclosure () -> String, client: String?, end: ContinuousClock.Instant
+        _ record: RequestRecord, method: String, path: @autoclosure () -> String, client: String?,
+        end: @autoclosure () -> ContinuousClock.Instant
     ) {
         let enabled = destination.withLock { if case .off = $0 { false } else { true } }
         guard enabled else { return }
-        let line = Self.line(record, method: method, path: path(), client: client, end: end)
+        let line = Self.line(record, method: method, path: path(), client: client, end: end())
         destination.withLock { destination in
             if case .handle(let handle) = destination { handle.write(Data(line.utf8)) }
         }

@@ -21,13 +21,18 @@ public final class RequestRecord: Sendable {
 
     public let requestID: String
     public let start: ContinuousClock.Instant
-    public let wallClockStart: Date
     private let fields = Mutex(Fields())
 
     init(requestID: String) {
         self.requestID = requestID
         self.start = .now
-        self.wallClockStart = Date()
+    }
+
+    /// When the request started by the wall clock, worked out when asked (for the access log)
+    /// so that a request with the log off reads one clock, not two.
+    public var wallClockStart: Date {
+        let elapsed = ContinuousClock.now - start
+        return Date(timeIntervalSinceNow: -Double(elapsed.components.seconds) - Double(elapsed.components.attoseconds) * 1e-18)
     }
 
     func update(_ change: (inout Fields) -> Void) {

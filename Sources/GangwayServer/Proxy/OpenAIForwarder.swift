@@ -3,8 +3,8 @@ import Logging
 import NIOHTTP1
 
 /// What every OpenAI-path exchange shares: the live endpoints, the guard, metrics, the access
-/// log and the instance connections.
-struct OpenAIForwarder: Sendable {
+/// log and the instance connections. A class, so an exchange holds one reference, not seven.
+final class OpenAIForwarder: Sendable {
     let registry: LiveRegistry
     let runtimeGuard: RuntimeGuard
     let metrics: GatewayMetrics
@@ -13,6 +13,18 @@ struct OpenAIForwarder: Sendable {
     let defaultMaxBodyBytes: Int
     let logger: Logger
 
+    init(
+        registry: LiveRegistry, runtimeGuard: RuntimeGuard, metrics: GatewayMetrics, accessLog: AccessLog,
+        connections: UpstreamConnectionPool, defaultMaxBodyBytes: Int, logger: Logger
+    ) {
+        self.registry = registry
+        self.runtimeGuard = runtimeGuard
+        self.metrics = metrics
+        self.accessLog = accessLog
+        self.connections = connections
+        self.defaultMaxBodyBytes = defaultMaxBodyBytes
+        self.logger = logger
+    }
 
     /// The target and its model (or why there is none) if this request is on an OpenAI path;
     /// nil when the router serves it.

@@ -238,7 +238,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
         handler.wake(at: min(headDeadline, now + pool.settings.timeouts.idle))
         let request = upstreamRequest(url, headerLines: headerLines)
         if let connection = forwarder.connections.takeIdle(url, on: eventLoop) {
-            send(request, on: connection)
+            send(request, on: connection, at: now)
             return
         }
         phase = .connecting
@@ -257,7 +257,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
                         self.connectionFailed(instance, error: ChannelError.inappropriateOperationForState)
                         return
                     }
-                    self.send(request, on: connection)
+                    self.send(request, on: connection, at: .now)
                 case .failure(let error):
                     self.connectionFailed(instance, error: error)
                 }
@@ -291,11 +291,14 @@ final class ProxyExchange: UpstreamResponseReceiver {
         return (request, payload)
     }
 
-    private func send(_ request: (head: ByteBuffer, body: ByteBuffer?), on connection: UpstreamConnectionHandler) {
+    private func send(
+        _ request: (head: ByteBuffer, body: ByteBuffer?), on connection: UpstreamConnectionHandler,
+        at now: ContinuousClock.Instant
+    ) {
         phase = .awaitingHead
         upstream = connection
         connection.receiver = self
-        sentAt = .now
+        sentAt = now
         connection.send(request.head, body: request.body)
     }
 
@@ -351,9 +354,10 @@ final class ProxyExchange: UpstreamResponseReceiver {
 
     func upstreamBody(_ chunk: ByteBuffer) {
         guard phase == .relaying, chunk.readableBytes > 0 else { return }
-        lastActivity = .now
+        let now = ContinuousClock.now
+        lastActivity = now
         writeBody(chunk)
-        observer?.chunkWritten(chunk)
+        observer?.chunkWritten(chunk, at: now)
     }
 
     /// Frames a piece of the body for the client and queues it.

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 import NIOCore
 
 /// The status line and headers of an instance's response, kept as the bytes received with the
@@ -116,11 +121,14 @@ private struct Parse {
     }
 
     private mutating func statusLine(_ line: Range<Int>) throws(UpstreamProtocolError) {
-        let prefix = "HTTP/1.".utf8
-        guard line.count >= prefix.count + 5, zip(raw[line], prefix).allSatisfy({ $0 == $1 }) else {
+        let prefix: StaticString = "HTTP/1."
+        let prefixLength = prefix.utf8CodeUnitCount
+        guard line.count >= prefixLength + 5,
+            memcmp(raw.baseAddress! + line.lowerBound, prefix.utf8Start, prefixLength) == 0
+        else {
             throw .invalid("bad status line")
         }
-        var index = line.lowerBound + prefix.count
+        var index = line.lowerBound + prefixLength
         switch raw[index] {
         case UInt8(ascii: "0"): minorVersion = 0
         case UInt8(ascii: "1"): minorVersion = 1
@@ -196,9 +204,9 @@ private struct Parse {
             }
             connectionTokens = tokens
         case 12 where equalsLowercased(name, "content-type"):
-            let expected = "text/event-stream"
-            isEventStream = value.count >= expected.utf8.count
-                && equalsLowercased(value.lowerBound..<value.lowerBound + expected.utf8.count, expected)
+            let expected: StaticString = "text/event-stream"
+            let length = expected.utf8CodeUnitCount
+            isEventStream = value.count >= length && equalsLowercased(value.lowerBound..<value.lowerBound + length, expected)
         default:
             break
         }
@@ -219,11 +227,15 @@ private struct Parse {
         }
     }
 
-    private func equalsLowercased(_ range: Range<Int>, _ lowercased: String) -> Bool {
-        guard range.count == lowercased.utf8.count else { return false }
-        return zip(raw[range], lowercased.utf8).allSatisfy { byte, lower in
-            (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte) == lower
+    private func equalsLowercased(_ range: Range<Int>, _ lowercased: StaticString) -> Bool {
+        guard range.count == lowercased.utf8CodeUnitCount else { return false }
+        let expected = lowercased.utf8Start
+        for offset in 0..<range.count {
+            let byte = raw[range.lowerBound + offset]
+            let lowered = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+            guard lowered == expected[offset] else { return false }
         }
+        return true
     }
 
     private static func isSpace(_ byte: UInt8) -> Bool {
@@ -238,10 +250,13 @@ private struct Parse {
     private static func isTokenCharacter(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
+            UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
+            UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "^"), UInt8(ascii: "`"),
+            UInt8(ascii: "|"), UInt8(ascii: "~"):
             true
         default:
-            "!#$%&'*+-.^_`|~".utf8.contains(byte)
+            false
         }
     }
 }

@@ -15,8 +15,7 @@ struct RelayObserver {
         self.start = start
     }
 
-    mutating func chunkWritten(_ chunk: ByteBuffer) {
-        let now = ContinuousClock.now
+    mutating func chunkWritten(_ chunk: ByteBuffer, at now: ContinuousClock.Instant = .now) {
         bytes += chunk.readableBytes
         if let last = lastChunkAt {
             metrics?.chunkGap.record(Double((now - last).microseconds))

@@ -21,7 +21,7 @@ enum HeaderForwarding {
     static func requestHeaders(_ fields: HTTPFields) -> HTTPHeaders {
         var headers = HTTPHeaders()
         headers.reserveCapacity(fields.count)
-        for field in fields where !matches(field.name.rawName.utf8, notForwardedToInstance) {
+        for field in fields where !matches(field.name.rawName, notForwardedToInstance) {
             headers.add(name: field.name.rawName, value: field.value)
         }
         return headers
@@ -30,7 +30,7 @@ enum HeaderForwarding {
     /// A client's request headers (NIO's) as the header lines sent to an instance, for the
     /// OpenAI paths (served below the router). NIO's parser has checked every name and value.
     static func writeRequestHeaderLines(_ headers: HTTPHeaders, into buffer: inout ByteBuffer) {
-        for (name, value) in headers where !matches(name.utf8, notForwardedToInstance) {
+        for (name, value) in headers where !matches(name, notForwardedToInstance) {
             HTTP1Writer.writeHeader(name, value, into: &buffer)
         }
     }
@@ -48,11 +48,22 @@ enum HeaderForwarding {
     }
 
     /// Whether `name` is one of `lowercasedNames`, ignoring ASCII letter case.
-    static func matches<Name: Collection<UInt8>>(_ name: Name, _ lowercasedNames: [[UInt8]]) -> Bool {
+    static func matches(_ name: String, _ lowercasedNames: [[UInt8]]) -> Bool {
+        var name = name
+        return name.withUTF8 { matches(UnsafeRawBufferPointer($0), lowercasedNames) }
+    }
+
+    static func matches(_ name: UnsafeRawBufferPointer, _ lowercasedNames: [[UInt8]]) -> Bool {
         let length = name.count
         for candidate in lowercasedNames where candidate.count == length {
-            let equal = name.elementsEqual(candidate) { byte, lower in
-                (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte) == lower
+            var equal = true
+            for offset in 0..<length {
+                let byte = name[offset]
+                let lowered = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+                if lowered != candidate[offset] {
+                    equal = false
+                    break
+                }
             }
             if equal { return true }
         }
