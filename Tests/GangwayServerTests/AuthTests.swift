@@ -142,6 +142,18 @@ struct AuthTests {
             gangway.baseURL + path, json: chatBody.replacingOccurrences(of: "Hello", with: "Howdy"),
             headers: signed.headers.filter { $0.name != "Host" }.map { ($0.name, $0.value) })
         #expect(tampered.status == 401)
+
+        // A signed GET with a query: the query is part of what is signed.
+        let modelsPath = "/endpoints/alpha/openai/v1/models"
+        let signedGet = signer.sign(
+            SigV4Request(
+                method: "GET", rawPath: modelsPath, rawQuery: "limit=2", headers: [("Host", String(host))],
+                payload: .bytes([])), now: Date())
+        let getHeaders = signedGet.headers.filter { $0.name != "Host" }.map { ($0.name, $0.value) }
+        let listed = try await HTTPTestClient.send(.GET, gangway.baseURL + modelsPath + "?limit=2", headers: getHeaders)
+        #expect(listed.status == 200, "\(listed.text)")
+        let otherQuery = try await HTTPTestClient.send(.GET, gangway.baseURL + modelsPath + "?limit=3", headers: getHeaders)
+        #expect(otherQuery.status == 401)
     }
 
     @Test("an explicit Deny wins over the admin's Allow")

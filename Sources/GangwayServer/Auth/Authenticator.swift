@@ -20,18 +20,40 @@ public struct AuthenticationRequest: Sendable {
         case http1(HTTPHeaders)
     }
 
+    /// The request target as sent, or already split into its path and query (the router's).
+    private enum Target: Sendable {
+        case split(path: String, query: String)
+        case whole(String)
+    }
+
     public var method: String
-    public var rawPath: String
-    public var rawQuery: String
     public var body: ByteBuffer
     private var headers: Headers
+    private var target: Target
+
+    /// The path as sent, without the query; cut from the target only when a signature needs it.
+    public var rawPath: String {
+        switch target {
+        case .split(let path, _): path
+        case .whole(let uri):
+            String(uri[..<(uri.utf8.firstIndex(of: UInt8(ascii: "?")) ?? uri.endIndex)])
+        }
+    }
+
+    /// The query without its `?`, empty when there is none.
+    public var rawQuery: String {
+        switch target {
+        case .split(_, let query): query
+        case .whole(let uri):
+            uri.utf8.firstIndex(of: UInt8(ascii: "?")).map { String(uri[uri.utf8.index(after: $0)...]) } ?? ""
+        }
+    }
 
     public init(
         method: String, rawPath: String, rawQuery: String, fields: HTTPFields, authority: String?, body: ByteBuffer
     ) {
         self.method = method
-        self.rawPath = rawPath
-        self.rawQuery = rawQuery
+        self.target = .split(path: rawPath, query: rawQuery)
         self.headers = .fields(fields, authority: authority)
         self.body = body
     }
@@ -42,11 +64,10 @@ public struct AuthenticationRequest: Sendable {
             fields: request.headers, authority: request.head.authority, body: body)
     }
 
-    /// From NIO's HTTP/1 head, `Host` among the headers.
-    init(method: String, rawPath: String, rawQuery: String, headers: HTTPHeaders, body: ByteBuffer) {
+    /// From NIO's HTTP/1 head (`Host` among the headers) and its request target as sent.
+    init(method: String, target: String, headers: HTTPHeaders, body: ByteBuffer) {
         self.method = method
-        self.rawPath = rawPath
-        self.rawQuery = rawQuery
+        self.target = .whole(target)
         self.headers = .http1(headers)
         self.body = body
     }

@@ -61,20 +61,23 @@ enum RequestID {
         return make(high: SplitMix64.mix(seed.high &+ sequence), low: SplitMix64.mix(seed.low ^ sequence))
     }
 
+    /// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`: `high` gives the first 16 digits, `low` the rest.
     static func make(high: UInt64, low: UInt64) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        return String(unsafeUninitializedCapacity: 36) { out in
+        String(unsafeUninitializedCapacity: 36) { out in
+            let digits: StaticString = "0123456789abcdef"
             var index = 0
-            for (word, dashes) in [(high, [8, 12]), (low, [0, 4])] {
+            func write(_ word: UInt64, dashBefore first: Int, _ second: Int) {
                 for nibble in 0..<16 {
-                    if dashes.contains(nibble) {
+                    if nibble == first || nibble == second {
                         out[index] = UInt8(ascii: "-")
                         index += 1
                     }
-                    out[index] = digits[Int((word >> UInt64(60 - 4 * nibble)) & 0xF)]
+                    out[index] = digits.utf8Start[Int((word >> UInt64(60 - 4 * nibble)) & 0xF)]
                     index += 1
                 }
             }
+            write(high, dashBefore: 8, 12)
+            write(low, dashBefore: 0, 4)
             return index
         }
     }

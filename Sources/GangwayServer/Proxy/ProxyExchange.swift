@@ -126,8 +126,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
 
     private func admit() {
         let request = AuthenticationRequest(
-            method: head.method.rawValue, rawPath: rawPath, rawQuery: target.query.map(String.init) ?? "",
-            headers: head.headers, body: body ?? ByteBuffer())
+            method: head.method.rawValue, target: head.uri, headers: head.headers, body: body ?? ByteBuffer())
         let now = Date()
         let authenticator = forwarder.runtimeGuard.authenticator
         if let result = authenticator.authenticateFromMemory(request, service: "sagemaker", now: now) {
