@@ -66,11 +66,22 @@ public struct OpenAIPath: Sendable, Equatable {
 
     /// The path to ask of the instance, relative to its base URL: `/v1/{subpath}[?query]`.
     public var instancePath: String {
-        var path = "/v1/" + subpath.joined(separator: "/")
-        if let query, !query.isEmpty {
-            path += "?"
-            path += query
-        }
+        var path = ""
+        writeInstancePath { path += $0 }
         return path
+    }
+
+    /// The pieces of ``instancePath`` in order, for a caller that writes them out without
+    /// joining them first.
+    public func writeInstancePath(_ write: (Substring) -> Void) {
+        write("/v1/")
+        for (position, segment) in subpath.enumerated() {
+            if position > 0 { write("/") }
+            write(segment)
+        }
+        if let query, !query.isEmpty {
+            write("?")
+            write(query)
+        }
     }
 }

@@ -33,6 +33,9 @@ final class OpenAIChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
     private var queued = Deque<HTTPServerRequestPart>()
     private var draining = false
     private var closeWhenIdle = false
+    /// Whether a part went up to the router since its channel last heard that a read completed;
+    /// a connection busy with proxied requests spares the rest of the pipeline that event.
+    private var routerAwaitsReadComplete = false
     private var context: ChannelHandlerContext?
     /// The client's address as text, worked out once per connection.
     private var clientAddress: String??
@@ -86,11 +89,13 @@ final class OpenAIChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
                 exchange.start()
             } else {
                 state = .passingThrough(requestEnded: part.isEnd, responseEnded: false)
+                routerAwaitsReadComplete = true
                 context.fireChannelRead(wrapInboundOut(part))
             }
         case .passingThrough(_, let responseEnded):
             let ended = part.isEnd
             state = .passingThrough(requestEnded: ended, responseEnded: responseEnded)
+            routerAwaitsReadComplete = true
             context.fireChannelRead(wrapInboundOut(part))
             if ended, responseEnded { becomeIdle() }
         case .proxying(let exchange):
@@ -123,6 +128,15 @@ final class OpenAIChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
             process(part, context: context)
         }
         // The router's channel delivers what it was handed when a read completes.
+        if routerAwaitsReadComplete {
+            routerAwaitsReadComplete = false
+            context.fireChannelReadComplete()
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        guard routerAwaitsReadComplete else { return }
+        routerAwaitsReadComplete = false
         context.fireChannelReadComplete()
     }
 

@@ -280,7 +280,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
         let copiesBody = bodyBytes <= Self.copyLimit
         var request = handler.allocator.buffer(capacity: 128 + headerLines.readableBytes + (copiesBody ? bodyBytes : 0))
         HTTP1Writer.writeRequestHead(
-            method: head.method, target: url.pathPrefix + target.instancePath, host: url.authority,
+            method: head.method, pathPrefix: url.pathPrefix, writePath: target.writeInstancePath, host: url.authority,
             headerLines: headerLines, into: &request)
         guard let payload else { return (request, nil) }
         if copiesBody {

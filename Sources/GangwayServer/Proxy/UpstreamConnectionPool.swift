@@ -19,6 +19,13 @@ final class UpstreamConnectionPool: Sendable {
             self.host = url.host
             self.port = url.port
         }
+
+        /// The host is compared, not hashed: hashing its text twice per request costs more
+        /// than the rare collision of two hosts on one port.
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(loop)
+            hasher.combine(port)
+        }
     }
 
     private struct IdleConnection {

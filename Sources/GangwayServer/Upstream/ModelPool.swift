@@ -6,9 +6,24 @@ import Synchronization
 ///
 /// All mutable state sits behind one `Mutex`; nothing awaits while holding it.
 public final class ModelPool: Sendable {
-    public struct Instance: Sendable, Hashable {
+    /// A class, made once per pool: a request holds one reference, not the URL's several strings.
+    public final class Instance: Sendable, Hashable {
         public let index: Int
         public let url: InstanceURL
+
+        init(index: Int, url: InstanceURL) {
+            self.index = index
+            self.url = url
+        }
+
+        public static func == (lhs: Instance, rhs: Instance) -> Bool {
+            lhs.index == rhs.index && lhs.url == rhs.url
+        }
+
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(index)
+            hasher.combine(url)
+        }
     }
 
     public struct InstanceStatus: Sendable, Equatable {
