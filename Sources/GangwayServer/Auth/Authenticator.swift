@@ -18,6 +18,8 @@ public struct AuthenticationRequest: Sendable {
     private enum Headers: Sendable {
         case fields(HTTPFields, authority: String?)
         case http1(HTTPHeaders)
+        /// Read as bytes on the OpenAI paths' fast path.
+        case raw(ClientRequestHead)
     }
 
     /// The request target as sent, or already split into its path and query (the router's).
@@ -72,11 +74,20 @@ public struct AuthenticationRequest: Sendable {
         self.body = body
     }
 
+    /// A head read as bytes, its target as sent.
+    init(_ head: ClientRequestHead, body: ByteBuffer) {
+        self.method = head.method.rawValue
+        self.target = .whole(head.target)
+        self.headers = .raw(head)
+        self.body = body
+    }
+
     /// Every `Authorization` header's value.
     var authorizations: [String] {
         switch headers {
         case .fields(let fields, _): fields[values: .authorization]
         case .http1(let headers): headers["authorization"]
+        case .raw(let head): head.values("authorization")
         }
     }
 
@@ -89,6 +100,8 @@ public struct AuthenticationRequest: Sendable {
             return headers
         case .http1(let headers):
             return headers.map { (name: $0.name, value: $0.value) }
+        case .raw(let head):
+            return head.pairs
         }
     }
 }

@@ -8,6 +8,10 @@ import NIOHTTPTypesHTTP1
 
 /// Hummingbird's HTTP/1 child channel with the OpenAI paths served below its HTTPTypes layer.
 ///
+/// ``FastRequestHandler`` comes first: it serves plain OpenAI-path requests straight from the
+/// connection's bytes, and hands the connection to the rest of the pipeline at the first
+/// request it does not take.
+///
 /// The pipeline is Hummingbird's own (NIO's HTTP/1 codec, the HTTPTypes conversion, the
 /// connection-state handler, the router's async channel) with ``OpenAIChannelHandler`` placed
 /// straight after the HTTP/1 codec: an OpenAI-path request is read as NIO's HTTP/1 parts, so
@@ -34,6 +38,7 @@ struct GangwayHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
             try pipeline.configureHTTPServerPipeline(
                 withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false,
                 withEncoderConfiguration: .init(), withDecoderLimitConfiguration: limits)
+            try pipeline.addHandler(FastRequestHandler(forwarder: forwarder), position: .first)
             let output = try pipeline.context(handlerType: HTTPResponseEncoder.self)
             try pipeline.addHandler(OpenAIChannelHandler(forwarder: forwarder, output: output))
             try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))

@@ -166,29 +166,13 @@ struct HTTP1ResponseParser {
 
     /// The head once its blank line has arrived, consumed from `buffer`; nil until then.
     private func parseHead(_ buffer: inout ByteBuffer) throws(UpstreamProtocolError) -> UpstreamResponseHead? {
-        guard let length = Self.headLength(buffer.readableBytesView) else {
+        guard let length = HTTP1Syntax.headLength(buffer) else {
             if buffer.readableBytes > Self.headLimit { throw .invalid("response head too large") }
             return nil
         }
         guard length <= Self.headLimit else { throw .invalid("response head too large") }
         let bytes = buffer.readSlice(length: length)!
         return try UpstreamResponseHead(parsing: bytes)
-    }
-
-    /// The length of the head including its blank line, if it is all there.
-    private static func headLength(_ view: ByteBufferView) -> Int? {
-        var index = view.startIndex
-        while let lf = view[index...].firstIndex(of: UInt8(ascii: "\n")) {
-            let next = view.index(after: lf)
-            if next < view.endIndex, view[next] == UInt8(ascii: "\n") {
-                return next + 1 - view.startIndex
-            }
-            if next + 1 < view.endIndex, view[next] == UInt8(ascii: "\r"), view[next + 1] == UInt8(ascii: "\n") {
-                return next + 2 - view.startIndex
-            }
-            index = next
-        }
-        return nil
     }
 }
 

@@ -9,7 +9,7 @@ import NIOHTTP1
 ///
 /// Requests on one connection are answered in order: parts of a request that arrives before
 /// the previous response has ended (HTTP pipelining) wait in a queue.
-final class OpenAIChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
+final class OpenAIChannelHandler: ChannelDuplexHandler, RemovableChannelHandler, ExchangeHost {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
     typealias OutboundIn = HTTPServerResponsePart
@@ -39,8 +39,7 @@ final class OpenAIChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
     private var context: ChannelHandlerContext?
     /// The client's address as text, worked out once per connection.
     private var clientAddress: String??
-    private var timer: Scheduled<Void>?
-    private var timerDue: ContinuousClock.Instant?
+    private let timer = ConnectionTimer()
 
     init(forwarder: OpenAIForwarder, output: ChannelHandlerContext) {
         self.forwarder = forwarder
@@ -54,7 +53,7 @@ final class OpenAIChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
         output = nil
-        stopTimer()
+        timer.stop()
     }
 
     // MARK: Inbound
@@ -83,7 +82,7 @@ final class OpenAIChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
         case .idle:
             if case .head(let head) = part, let (target, resolved) = forwarder.route(head) {
                 let exchange = ProxyExchange(
-                    head: head, target: target, resolved: resolved, forwarder: forwarder, handler: self,
+                    head: .decoded(head), target: target, resolved: resolved, forwarder: forwarder, handler: self,
                     eventLoop: context.eventLoop, client: client(context))
                 state = .proxying(exchange)
                 exchange.start()
@@ -145,7 +144,7 @@ final class OpenAIChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
             exchange.clientClosed()
         }
         queued.removeAll()
-        stopTimer()
+        timer.stop()
         context.fireChannelInactive()
     }
 
@@ -176,34 +175,14 @@ final class OpenAIChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
         }
     }
 
-    // MARK: The connection's timer
-
-    /// Calls the current exchange back no later than `due`. One timer serves every exchange on
-    /// the connection: a later time keeps the timer already set (the exchange is called early,
-    /// looks at its deadlines and asks again), so a busy keep-alive connection schedules about
-    /// one timer per timeout period rather than one per request.
-    func wake(at due: ContinuousClock.Instant) {
-        if timer != nil, let armed = timerDue, armed <= due { return }
-        guard let context else { return }
-        timer?.cancel()
-        timerDue = due
-        let delay = TimeAmount.nanoseconds(max(0, (due - .now).nanoseconds))
-        timer = context.eventLoop.assumeIsolated().scheduleTask(in: delay) { self.timerFired() }
-    }
-
-    private func timerFired() {
-        timer = nil
-        timerDue = nil
-        if case .proxying(let exchange) = state { exchange.checkTimeouts() }
-    }
-
-    private func stopTimer() {
-        timer?.cancel()
-        timer = nil
-        timerDue = nil
-    }
-
     // MARK: For the exchange
+
+    func wake(at due: ContinuousClock.Instant) {
+        guard let context else { return }
+        timer.wake(at: due, on: context.eventLoop) { [self] in
+            if case .proxying(let exchange) = state { exchange.checkTimeouts() }
+        }
+    }
 
     /// Writes response bytes, framed by the exchange.
     func write(_ bytes: ByteBuffer) {

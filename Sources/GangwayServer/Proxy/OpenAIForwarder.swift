@@ -29,11 +29,15 @@ final class OpenAIForwarder: Sendable {
     /// The target and its model (or why there is none) if this request is on an OpenAI path;
     /// nil when the router serves it.
     func route(_ head: HTTPRequestHead) -> (OpenAIPath, Result<ModelPool, GatewayError>)? {
-        switch head.method {
+        route(method: head.method, target: head.uri)
+    }
+
+    func route(method: HTTPMethod, target uri: String) -> (OpenAIPath, Result<ModelPool, GatewayError>)? {
+        switch method {
         case .GET, .POST, .PUT, .PATCH, .DELETE: break
         default: return nil
         }
-        guard let target = OpenAIPath.parse(head.uri) else { return nil }
+        guard let target = OpenAIPath.parse(uri) else { return nil }
         let resolved = Result { () throws(GatewayError) in
             try registry.current.pool(endpoint: target.endpoint, component: target.component)
         }

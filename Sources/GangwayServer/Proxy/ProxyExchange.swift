@@ -17,11 +17,11 @@ final class ProxyExchange: UpstreamResponseReceiver {
         case receiving, admitting, connecting, awaitingHead, relaying, done
     }
 
-    private let head: HTTPRequestHead
+    private let head: ClientHead
     private let target: OpenAIPath
     private let resolved: Result<ModelPool, GatewayError>
     private let forwarder: OpenAIForwarder
-    private let handler: OpenAIChannelHandler
+    private let handler: any ExchangeHost
     private let eventLoop: any EventLoop
     private let client: String?
     private let record: RequestRecord
@@ -62,8 +62,8 @@ final class ProxyExchange: UpstreamResponseReceiver {
     private static let copyLimit = 8 * 1024
 
     init(
-        head: HTTPRequestHead, target: OpenAIPath, resolved: Result<ModelPool, GatewayError>, forwarder: OpenAIForwarder,
-        handler: OpenAIChannelHandler, eventLoop: any EventLoop, client: String?
+        head: ClientHead, target: OpenAIPath, resolved: Result<ModelPool, GatewayError>, forwarder: OpenAIForwarder,
+        handler: any ExchangeHost, eventLoop: any EventLoop, client: String?
     ) {
         self.head = head
         self.target = target
@@ -91,9 +91,9 @@ final class ProxyExchange: UpstreamResponseReceiver {
     // MARK: The request
 
     func start() {
-        if let declared = head.headers.first(name: "content-length").flatMap({ Int($0) }), declared > bodyLimit {
+        if let declared = head.declaredLength, declared > bodyLimit {
             respond(.bodyTooLarge(limit: bodyLimit), closeConnection: true)
-        } else if head.headers.first(name: "expect")?.lowercased() == "100-continue" {
+        } else if head.expectsContinue {
             // curl asks before sending a large body and would otherwise wait a second.
             handler.write(ByteBuffer(staticString: "HTTP/1.1 100 Continue\r\n\r\n"))
             handler.flush()
@@ -125,8 +125,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
     // MARK: Admission
 
     private func admit() {
-        let request = AuthenticationRequest(
-            method: head.method.rawValue, target: head.uri, headers: head.headers, body: body ?? ByteBuffer())
+        let request = head.authenticationRequest(body: body ?? ByteBuffer())
         let now = Date()
         let authenticator = forwarder.runtimeGuard.authenticator
         if let result = authenticator.authenticateFromMemory(request, service: "sagemaker", now: now) {
@@ -207,7 +206,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
             }
         }
         var headerLines = handler.allocator.buffer(capacity: 512)
-        HeaderForwarding.writeRequestHeaderLines(head.headers, into: &headerLines)
+        head.writeForwardedHeaderLines(into: &headerLines)
         sendsBody = hasJSONBody || payload.readableBytes > 0
         if sendsBody {
             HTTP1Writer.writeContentLength(payload.readableBytes, into: &headerLines)

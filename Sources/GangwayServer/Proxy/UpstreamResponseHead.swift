@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
 import NIOCore
 
 /// The status line and headers of an instance's response, kept as the bytes received with the
@@ -18,11 +13,7 @@ struct UpstreamResponseHead {
         case untilClose
     }
 
-    /// A header line: where its name and value (without surrounding spaces) lie in `bytes`.
-    struct Field {
-        let name: Range<Int>
-        let value: Range<Int>
-    }
+    typealias Field = HTTP1Field
 
     /// The head as received, from the status line to the blank line.
     let bytes: ByteBuffer
@@ -103,8 +94,8 @@ private struct Parse {
         var lineStart = 0
         var first = true
         while lineStart < raw.count {
-            var lineEnd = lineStart
-            while raw[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+            // The head given ends with its blank line, so every line has its LF.
+            guard var lineEnd = HTTP1Syntax.newline(raw, from: lineStart) else { break }
             let next = lineEnd + 1
             if lineEnd > lineStart, raw[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
             if lineEnd == lineStart { break }  // The blank line.
@@ -122,13 +113,10 @@ private struct Parse {
 
     private mutating func statusLine(_ line: Range<Int>) throws(UpstreamProtocolError) {
         let prefix: StaticString = "HTTP/1."
-        let prefixLength = prefix.utf8CodeUnitCount
-        guard line.count >= prefixLength + 5,
-            memcmp(raw.baseAddress! + line.lowerBound, prefix.utf8Start, prefixLength) == 0
-        else {
+        guard line.count >= prefix.utf8CodeUnitCount + 5, HTTP1Syntax.hasPrefix(raw, line, prefix) else {
             throw .invalid("bad status line")
         }
-        var index = line.lowerBound + prefixLength
+        var index = line.lowerBound + prefix.utf8CodeUnitCount
         switch raw[index] {
         case UInt8(ascii: "0"): minorVersion = 0
         case UInt8(ascii: "1"): minorVersion = 1
@@ -148,7 +136,7 @@ private struct Parse {
         guard index == codeStart + 3, code >= 100, index == line.upperBound || raw[index] == UInt8(ascii: " ") else {
             throw .invalid("bad status code")
         }
-        for byte in raw[index..<line.upperBound] where Self.isControl(byte) {
+        for byte in raw[index..<line.upperBound] where HTTP1Syntax.isControl(byte) {
             throw .invalid("control character in the reason phrase")
         }
         status = code
@@ -156,40 +144,21 @@ private struct Parse {
     }
 
     private mutating func field(_ line: Range<Int>) throws(UpstreamProtocolError) {
-        let first = raw[line.lowerBound]
-        guard first != UInt8(ascii: " "), first != UInt8(ascii: "\t") else {
-            throw .invalid("folded header line")
+        let field: HTTP1Field
+        do {
+            field = try HTTP1Syntax.field(raw, line)
+        } catch {
+            throw .invalid(error.reason)
         }
-        var colon = line.lowerBound
-        while colon < line.upperBound, raw[colon] != UInt8(ascii: ":") {
-            guard Self.isTokenCharacter(raw[colon]) else { throw .invalid("bad header name") }
-            colon += 1
-        }
-        guard colon < line.upperBound, colon > line.lowerBound else { throw .invalid("bad header line") }
-        var valueStart = colon + 1
-        var valueEnd = line.upperBound
-        while valueStart < valueEnd, Self.isSpace(raw[valueStart]) { valueStart += 1 }
-        while valueEnd > valueStart, Self.isSpace(raw[valueEnd - 1]) { valueEnd -= 1 }
-        for byte in raw[valueStart..<valueEnd] where Self.isControl(byte) && byte != UInt8(ascii: "\t") {
-            throw .invalid("control character in a header value")
-        }
-        let name = line.lowerBound..<colon
-        let value = valueStart..<valueEnd
-        fields.append(.init(name: name, value: value))
-        try interpret(name: name, value: value)
+        fields.append(field)
+        try interpret(name: field.name, value: field.value)
     }
 
     /// Notes the headers that decide framing and reuse.
     private mutating func interpret(name: Range<Int>, value: Range<Int>) throws(UpstreamProtocolError) {
         switch name.count {
         case 14 where equalsLowercased(name, "content-length"):
-            var length = 0
-            for byte in raw[value] {
-                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { throw .invalid("bad Content-Length") }
-                length = length * 10 + Int(byte - UInt8(ascii: "0"))
-                guard length < 1 << 53 else { throw .invalid("bad Content-Length") }
-            }
-            guard !value.isEmpty else { throw .invalid("bad Content-Length") }
+            guard let length = HTTP1Syntax.length(raw, value) else { throw .invalid("bad Content-Length") }
             if let earlier = contentLength, earlier != length { throw .invalid("conflicting Content-Length headers") }
             contentLength = length
         case 17 where equalsLowercased(name, "transfer-encoding"):
@@ -212,51 +181,11 @@ private struct Parse {
         }
     }
 
-    /// Comma-separated tokens with spaces around them trimmed; empty ones skipped.
     private func forEachToken(_ value: Range<Int>, _ body: (Range<Int>) -> Void) {
-        var start = value.lowerBound
-        while start <= value.upperBound {
-            var end = start
-            while end < value.upperBound, raw[end] != UInt8(ascii: ",") { end += 1 }
-            var lower = start
-            var upper = end
-            while lower < upper, Self.isSpace(raw[lower]) { lower += 1 }
-            while upper > lower, Self.isSpace(raw[upper - 1]) { upper -= 1 }
-            if lower < upper { body(lower..<upper) }
-            start = end + 1
-        }
+        HTTP1Syntax.forEachToken(raw, value, body)
     }
 
     private func equalsLowercased(_ range: Range<Int>, _ lowercased: StaticString) -> Bool {
-        guard range.count == lowercased.utf8CodeUnitCount else { return false }
-        let expected = lowercased.utf8Start
-        for offset in 0..<range.count {
-            let byte = raw[range.lowerBound + offset]
-            let lowered = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
-            guard lowered == expected[offset] else { return false }
-        }
-        return true
-    }
-
-    private static func isSpace(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")
-    }
-
-    private static func isControl(_ byte: UInt8) -> Bool {
-        byte < 0x20 || byte == 0x7F
-    }
-
-    /// RFC 9110's `tchar`.
-    private static func isTokenCharacter(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
-            UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
-            UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "^"), UInt8(ascii: "`"),
-            UInt8(ascii: "|"), UInt8(ascii: "~"):
-            true
-        default:
-            false
-        }
+        HTTP1Syntax.equalsLowercased(raw, range, lowercased)
     }
 }

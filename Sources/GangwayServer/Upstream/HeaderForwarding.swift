@@ -35,10 +35,21 @@ enum HeaderForwarding {
         }
     }
 
+    /// A client's request header lines read as bytes, less those not forwarded, byte for byte.
+    static func writeRequestHeaderLines(_ head: ClientRequestHead, into buffer: inout ByteBuffer) {
+        writeLines(head.bytes, head.fields, dropping: notForwardedToInstance, into: &buffer)
+    }
+
     /// An instance's response header lines as relayed to the client, byte for byte.
     static func writeResponseHeaderLines(_ head: UpstreamResponseHead, into buffer: inout ByteBuffer) {
-        head.bytes.withUnsafeReadableBytes { raw in
-            for field in head.fields where !matches(UnsafeRawBufferPointer(rebasing: raw[field.name]), notForwardedToClient) {
+        writeLines(head.bytes, head.fields, dropping: notForwardedToClient, into: &buffer)
+    }
+
+    private static func writeLines(
+        _ bytes: ByteBuffer, _ fields: [HTTP1Field], dropping names: [[UInt8]], into buffer: inout ByteBuffer
+    ) {
+        bytes.withUnsafeReadableBytes { raw in
+            for field in fields where !matches(UnsafeRawBufferPointer(rebasing: raw[field.name]), names) {
                 buffer.writeBytes(UnsafeRawBufferPointer(rebasing: raw[field.name]))
                 buffer.writeStaticString(": ")
                 buffer.writeBytes(UnsafeRawBufferPointer(rebasing: raw[field.value]))

@@ -173,6 +173,25 @@ struct HTTP1ResponseParserTests {
         }
     }
 
+    @Test("control characters are found eight bytes at a time exactly as one at a time")
+    func controlCharacters() {
+        func expected(_ bytes: [UInt8]) -> Bool { bytes.contains { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F } }
+        // Every byte value at every position of a 19-byte value (two words and a tail), among
+        // bytes just above and below the edges.
+        for filler: UInt8 in [0x20, 0x7E, 0x80, 0xFF, 0x09] {
+            for position in 0..<19 {
+                for value in UInt8.min...UInt8.max {
+                    var bytes = [UInt8](repeating: filler, count: 19)
+                    bytes[position] = value
+                    let found = bytes.withUnsafeBytes { HTTP1Syntax.hasControlCharacter($0, 0..<19) }
+                    #expect(found == expected(bytes), "byte \(value) at \(position) among \(filler)")
+                }
+            }
+        }
+        let offset = Array("xx\u{1}abcdefgh".utf8)
+        #expect(offset.withUnsafeBytes { HTTP1Syntax.hasControlCharacter($0, 3..<offset.count) } == false)
+    }
+
     @Test("chunk sizes and decimals are written as HTTP/1.1 wants them")
     func writer() {
         var buffer = ByteBuffer()
@@ -181,5 +200,52 @@ struct HTTP1ResponseParserTests {
         HTTP1Writer.writeContentLength(0, into: &buffer)
         HTTP1Writer.writeContentLength(1_234_567, into: &buffer)
         #expect(String(buffer: buffer) == "1a2f\r\n1\r\ncontent-length: 0\r\ncontent-length: 1234567\r\n")
+    }
+}
+
+@Suite("Client request heads read as bytes")
+struct ClientRequestHeadTests {
+    private func head(_ text: String) -> ClientRequestHead? {
+        ClientRequestHead(parsing: ByteBuffer(string: text))
+    }
+
+    @Test("a plain request is taken with its method, target, length and reuse")
+    func plain() throws {
+        let post = try #require(
+            head("POST /endpoints/e/openai/v1/chat/completions?x=1 HTTP/1.1\r\nHost: h\r\ncontent-LENGTH: 12\r\n"
+                + "Authorization: Bearer abc\r\nConnection: close\r\n\r\n"))
+        #expect(post.method == .POST)
+        #expect(post.target == "/endpoints/e/openai/v1/chat/completions?x=1")
+        #expect(post.contentLength == 12)
+        #expect(post.keepAlive == false)
+        #expect(post.values("authorization") == ["Bearer abc"])
+        let get = try #require(head("GET /a HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n"))
+        #expect(get.version == .http1_0)
+        #expect(get.keepAlive)
+        #expect(get.contentLength == 0)
+        #expect(head("GET /a HTTP/1.0\r\n\r\n")?.keepAlive == false)
+    }
+
+    @Test(
+        "anything but a plain request is left to NIO's decoder",
+        arguments: [
+            "HEAD /a HTTP/1.1\r\n\r\n",  // a method the OpenAI paths never take
+            "get /a HTTP/1.1\r\n\r\n",
+            "GET http://h/a HTTP/1.1\r\n\r\n",  // absolute form
+            "GET /a HTTP/2.0\r\n\r\n",
+            "GET /a HTTP/1.1\n\n",  // bare LF
+            "GET /a  HTTP/1.1\r\n\r\n",
+            "GET /\u{E9} HTTP/1.1\r\n\r\n",  // non-ASCII target
+            "POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n",
+            "POST /a HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n",
+            "POST /a HTTP/1.1\r\nContent-Length: 3x\r\n\r\n",
+            "POST /a HTTP/1.1\r\nExpect: 100-continue\r\n\r\n",
+            "GET /a HTTP/1.1\r\nUpgrade: websocket\r\n\r\n",
+            "GET /a HTTP/1.1\r\nX-A : 1\r\n\r\n",
+            "GET /a HTTP/1.1\r\nX-A: 1\r\n 2\r\n\r\n",
+            "GET /a HTTP/1.1\r\nX-A: 1\r2\r\n\r\n",
+        ])
+    func leftToNIO(text: String) {
+        #expect(head(text) == nil)
     }
 }

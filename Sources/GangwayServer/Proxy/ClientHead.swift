@@ -1,0 +1,70 @@
+import NIOCore
+import NIOHTTP1
+
+/// A request head as the exchange sees it: read by NIO's decoder (on connections that also
+/// carry the router's requests) or straight from the bytes (``ClientRequestHead``).
+enum ClientHead {
+    case decoded(HTTPRequestHead)
+    case raw(ClientRequestHead)
+
+    var method: HTTPMethod {
+        switch self {
+        case .decoded(let head): head.method
+        case .raw(let head): head.method
+        }
+    }
+
+    /// The request target as sent.
+    var uri: String {
+        switch self {
+        case .decoded(let head): head.uri
+        case .raw(let head): head.target
+        }
+    }
+
+    var version: HTTPVersion {
+        switch self {
+        case .decoded(let head): head.version
+        case .raw(let head): head.version
+        }
+    }
+
+    var isKeepAlive: Bool {
+        switch self {
+        case .decoded(let head): head.isKeepAlive
+        case .raw(let head): head.keepAlive
+        }
+    }
+
+    /// The body length the client declared, if any.
+    var declaredLength: Int? {
+        switch self {
+        case .decoded(let head): head.headers.first(name: "content-length").flatMap { Int($0) }
+        case .raw(let head): head.contentLength
+        }
+    }
+
+    /// `Expect: 100-continue` (the fast path leaves such requests to NIO's decoder).
+    var expectsContinue: Bool {
+        switch self {
+        case .decoded(let head): head.headers.first(name: "expect")?.lowercased() == "100-continue"
+        case .raw: false
+        }
+    }
+
+    func writeForwardedHeaderLines(into buffer: inout ByteBuffer) {
+        switch self {
+        case .decoded(let head): HeaderForwarding.writeRequestHeaderLines(head.headers, into: &buffer)
+        case .raw(let head): HeaderForwarding.writeRequestHeaderLines(head, into: &buffer)
+        }
+    }
+
+    func authenticationRequest(body: ByteBuffer) -> AuthenticationRequest {
+        switch self {
+        case .decoded(let head):
+            AuthenticationRequest(method: head.method.rawValue, target: head.uri, headers: head.headers, body: body)
+        case .raw(let head):
+            AuthenticationRequest(head, body: body)
+        }
+    }
+}

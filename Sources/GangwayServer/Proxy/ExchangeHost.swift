@@ -1,0 +1,41 @@
+import NIOCore
+
+/// The client connection an exchange answers on: ``OpenAIChannelHandler`` for requests NIO's
+/// decoder read, ``FastRequestHandler`` for requests read straight from the bytes.
+protocol ExchangeHost: AnyObject {
+    var allocator: ByteBufferAllocator { get }
+    /// Writes response bytes, framed by the exchange.
+    func write(_ bytes: ByteBuffer)
+    func flush()
+    /// Calls the exchange's `checkTimeouts()` no later than `due`.
+    func wake(at due: ContinuousClock.Instant)
+    /// The exchange's response has ended (or the client is gone).
+    func exchangeEnded(_ exchange: ProxyExchange, closeConnection: Bool)
+}
+
+/// One timer per client connection for its exchanges' timeouts. A later time keeps the timer
+/// already set (the exchange is called early, looks at its deadlines and asks again), so a
+/// busy keep-alive connection schedules about one timer per timeout period rather than one
+/// per request. Used on the connection's event loop only.
+final class ConnectionTimer {
+    private var scheduled: Scheduled<Void>?
+    private var due: ContinuousClock.Instant?
+
+    func wake(at due: ContinuousClock.Instant, on loop: any EventLoop, _ fire: @escaping () -> Void) {
+        if scheduled != nil, let armed = self.due, armed <= due { return }
+        scheduled?.cancel()
+        self.due = due
+        let delay = TimeAmount.nanoseconds(max(0, (due - .now).nanoseconds))
+        scheduled = loop.assumeIsolated().scheduleTask(in: delay) { [self] in
+            scheduled = nil
+            self.due = nil
+            fire()
+        }
+    }
+
+    func stop() {
+        scheduled?.cancel()
+        scheduled = nil
+        due = nil
+    }
+}
