@@ -82,3 +82,20 @@ struct HeaderForwardingTests {
         #expect(!HeaderForwarding.matches("", names))
     }
 }
+
+@Suite("Verified token keys")
+struct VerifiedTokenKeyTests {
+    @Test("tokens that share their last bytes are still told apart; the same token is found")
+    func sameTailOtherToken() {
+        let tail = String(repeating: "s", count: 64)
+        let first = VerifiedTokenKey("Bearer a" + tail)
+        let second = VerifiedTokenKey("Bearer b" + tail)
+        #expect(first != second)
+        #expect(first.hashValue == second.hashValue)
+        var cache = [first: 1]
+        cache[second] = 2
+        #expect(cache[VerifiedTokenKey("Bearer a" + tail)] == 1)
+        #expect(cache[VerifiedTokenKey("Bearer b" + tail)] == 2)
+        #expect(cache[VerifiedTokenKey("Bearer c" + tail)] == nil)
+    }
+}

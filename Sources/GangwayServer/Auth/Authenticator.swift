@@ -1,4 +1,3 @@
-import Crypto
 public import Foundation
 public import HTTPTypes
 import Hummingbird
@@ -109,14 +108,13 @@ public struct AuthenticationRequest: Sendable {
 /// Verifies bearer tokens and SigV4 header signatures against the identity store.
 ///
 /// Verification is cached two ways so a request costs microseconds: derived signing keys by
-/// (access key, scope), and verified tokens by the SHA-256 of the header value until they
-/// expire. The key's status is looked up on every request (the store caches it and clears the
+/// (access key, scope), and verified tokens by the header value until they expire. The key's status is looked up on every request (the store caches it and clears the
 /// cache on every write), so a deactivated or deleted key fails at once, cached token or not.
 public final class Authenticator: Sendable {
     let store: any IdentityStore
     let region: String
     private let signingKeys = Mutex<[String: SigV4SigningKey]>([:])
-    private let verifiedTokens = Mutex<[[UInt8]: BearerToken]>([:])
+    private let verifiedTokens = Mutex<[VerifiedTokenKey: BearerToken]>([:])
     static let cacheLimit = 50_000
 
     public init(store: any IdentityStore, region: String) {
@@ -169,7 +167,7 @@ public final class Authenticator: Sendable {
     /// A request's credentials, checked as far as they can be without the key's secret.
     enum PresentedCredentials {
         /// `verified` when this very token was verified before and has not expired.
-        case bearer(BearerToken, digest: [UInt8], verified: Bool)
+        case bearer(BearerToken, key: VerifiedTokenKey, verified: Bool)
         case sigV4(SigV4HeaderAuthentication, service: String)
 
         var accessKeyID: String {
@@ -220,20 +218,20 @@ public final class Authenticator: Sendable {
     }
 
     private func presentBearer(_ header: String, now: Date) throws(AuthenticationError) -> PresentedCredentials {
-        let digest = SHA256.hash(data: Array(header.utf8)).withUnsafeBytes { Array($0) }
-        if let cached = verifiedTokens.withLock({ $0[digest] }) {
+        let key = VerifiedTokenKey(header)
+        if let cached = verifiedTokens.withLock({ $0[key] }) {
             do {
                 try cached.checkValidity(now: now)
             } catch {
-                verifiedTokens.withLock { _ = $0.removeValue(forKey: digest) }
+                verifiedTokens.withLock { _ = $0.removeValue(forKey: key) }
                 throw Self.error(error)
             }
-            return .bearer(cached, digest: digest, verified: true)
+            return .bearer(cached, key: key, verified: true)
         }
         do {
             let parsed = try BearerToken(authorizationHeader: header)
             try parsed.checkRegion(region)
-            return .bearer(parsed, digest: digest, verified: false)
+            return .bearer(parsed, key: key, verified: false)
         } catch {
             throw Self.error(error)
         }
@@ -256,7 +254,7 @@ public final class Authenticator: Sendable {
                 logReason: "\(context) uses inactive access key \(accessKeyID)")
         }
         switch presented {
-        case .bearer(let token, let digest, let verified):
+        case .bearer(let token, let key, let verified):
             if !verified {
                 do {
                     try token.verify(
@@ -264,7 +262,7 @@ public final class Authenticator: Sendable {
                 } catch {
                     throw Self.error(error)
                 }
-                remember(token, digest: digest, now: now)
+                remember(token, key: key, now: now)
             }
             return CallerIdentity(
                 user: credential.user, accessKeyID: credential.accessKeyID, policies: credential.policies,
@@ -283,13 +281,13 @@ public final class Authenticator: Sendable {
         }
     }
 
-    private func remember(_ token: BearerToken, digest: [UInt8], now: Date) {
+    private func remember(_ token: BearerToken, key: VerifiedTokenKey, now: Date) {
         verifiedTokens.withLock { cache in
             if cache.count >= Self.cacheLimit {
                 cache = cache.filter { $0.value.expiresAt > now }
                 if cache.count >= Self.cacheLimit { cache.removeAll() }
             }
-            cache[digest] = token
+            cache[key] = token
         }
     }
 
@@ -320,5 +318,24 @@ public final class Authenticator: Sendable {
             case .requestExpired: .requestExpired
             }
         return AuthenticationError(kind: kind, publicMessage: failure.publicMessage, logReason: failure.description)
+    }
+}
+
+/// A verified token's `Authorization` value as a cache key. Only its last bytes are hashed (they
+/// encode the signature, which differs between any two tokens); equality compares it whole, so
+/// a token is found only by the very same token. Keeping the value holds no more than the cache
+/// already held: a token's signature is the credential.
+struct VerifiedTokenKey: Hashable, Sendable {
+    let header: String
+
+    init(_ header: String) {
+        self.header = header
+    }
+
+    func hash(into hasher: inout Hasher) {
+        var header = header
+        header.withUTF8 { bytes in
+            hasher.combine(bytes: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes.suffix(64))))
+        }
     }
 }
