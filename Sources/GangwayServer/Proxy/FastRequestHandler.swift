@@ -48,6 +48,7 @@ final class FastRequestHandler: ChannelInboundHandler, RemovableChannelHandler, 
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        allocator = context.channel.allocator
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -179,7 +180,8 @@ final class FastRequestHandler: ChannelInboundHandler, RemovableChannelHandler, 
 
     // MARK: For the exchange
 
-    var allocator: ByteBufferAllocator { context?.channel.allocator ?? ByteBufferAllocator() }
+    /// The channel's, read once: the channel guards it with a lock.
+    private(set) var allocator = ByteBufferAllocator()
 
     func write(_ bytes: ByteBuffer) {
         context?.write(wrapOutboundOut(bytes), promise: nil)

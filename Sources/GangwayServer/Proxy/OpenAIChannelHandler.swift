@@ -48,6 +48,7 @@ final class OpenAIChannelHandler: ChannelDuplexHandler, RemovableChannelHandler,
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        allocator = context.channel.allocator
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -193,7 +194,8 @@ final class OpenAIChannelHandler: ChannelDuplexHandler, RemovableChannelHandler,
         output?.flush()
     }
 
-    var allocator: ByteBufferAllocator { context?.channel.allocator ?? ByteBufferAllocator() }
+    /// The channel's, read once: the channel guards it with a lock.
+    private(set) var allocator = ByteBufferAllocator()
 
     /// The exchange's response has ended (or the client is gone). The connection either
     /// closes or, once the request has been read whole, serves the next request.
