@@ -8,19 +8,13 @@ import NIOHTTP1
 /// It takes only plain requests (see ``ClientRequestHead/init(parsing:)``). At the first head it
 /// does not take (another path, a chunked body, `Expect`, anything malformed), the connection
 /// is handed for good to the pipeline behind it (NIO's HTTP/1 codec, ``OpenAIChannelHandler``
-/// and the router) from that head's first byte on, once any exchange in progress has answered:
-/// so every byte is framed by exactly one parser, and answers keep the order of requests.
+/// and the router) from that head's first byte on. A head is read only once the exchange before
+/// it has answered, so every byte is framed by exactly one parser and answers keep the order
+/// of requests.
 final class FastRequestHandler: ChannelInboundHandler, RemovableChannelHandler, ExchangeHost {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
     typealias OutboundOut = ByteBuffer
-
-    private enum Mode {
-        case fast
-        /// Handing over once the exchange in progress has answered.
-        case handingOver
-        case passingThrough
-    }
 
     /// Bytes held for later (pipelined requests, or a hand-over waiting for an answer) beyond
     /// this mean a client that is not waiting for answers; it is disconnected.
@@ -30,7 +24,8 @@ final class FastRequestHandler: ChannelInboundHandler, RemovableChannelHandler, 
 
     private let forwarder: OpenAIForwarder
     private var context: ChannelHandlerContext?
-    private var mode = Mode.fast
+    /// Handed to NIO's decoder: every byte from here on goes up the pipeline.
+    private var passingThrough = false
     /// Received and not yet read: the rest of a head, a body, pipelined requests.
     private var unread: ByteBuffer?
     private var exchange: ProxyExchange?
@@ -59,7 +54,7 @@ final class FastRequestHandler: ChannelInboundHandler, RemovableChannelHandler, 
     // MARK: Inbound
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard mode != .passingThrough else {
+        guard !passingThrough else {
             context.fireChannelRead(data)
             return
         }
@@ -74,7 +69,7 @@ final class FastRequestHandler: ChannelInboundHandler, RemovableChannelHandler, 
 
     func channelReadComplete(context: ChannelHandlerContext) {
         // On the fast path each exchange flushes what it writes; nothing above needs the event.
-        if mode == .passingThrough { context.fireChannelReadComplete() }
+        if passingThrough { context.fireChannelReadComplete() }
     }
 
     /// Reads heads and bodies from `unread` for as long as there is an exchange to feed or a
@@ -83,7 +78,7 @@ final class FastRequestHandler: ChannelInboundHandler, RemovableChannelHandler, 
         guard !processing else { return }
         processing = true
         defer { processing = false }
-        while !closing, var bytes = unread, bytes.readableBytes > 0 || (exchange == nil && mode == .handingOver) {
+        while !closing, !passingThrough, var bytes = unread, bytes.readableBytes > 0 {
             if let exchange {
                 guard bodyRemaining > 0 else {
                     // The request was read whole; anything more waits for its answer.
@@ -98,20 +93,16 @@ final class FastRequestHandler: ChannelInboundHandler, RemovableChannelHandler, 
                 if bodyRemaining == 0 { endRequest(exchange) }
                 continue
             }
-            if mode == .handingOver {
-                handOver(context)
-                return
-            }
             guard let headLength = HTTP1Syntax.headLength(bytes) else {
-                if bytes.readableBytes > Self.headLimit { startHandingOver(context) }
+                if bytes.readableBytes > Self.headLimit { handOver(context) }
                 return
             }
             let headBytes = bytes.getSlice(at: bytes.readerIndex, length: headLength)!
             guard let head = ClientRequestHead(parsing: headBytes),
                 let (target, resolved) = forwarder.route(method: head.method, target: head.target)
             else {
-                startHandingOver(context)
-                continue
+                handOver(context)
+                return
             }
             bytes.moveReaderIndex(forwardBy: headLength)
             unread = bytes
@@ -132,14 +123,10 @@ final class FastRequestHandler: ChannelInboundHandler, RemovableChannelHandler, 
         if exchange.isFinished, self.exchange === exchange { self.exchange = nil }
     }
 
-    private func startHandingOver(_ context: ChannelHandlerContext) {
-        mode = .handingOver
-        if exchange == nil { handOver(context) }
-    }
-
-    /// From here on NIO's decoder reads the connection, starting with the bytes held.
+    /// From here on NIO's decoder reads the connection, starting with the bytes held (no
+    /// exchange is in progress: a head is read only after the previous answer).
     private func handOver(_ context: ChannelHandlerContext) {
-        mode = .passingThrough
+        passingThrough = true
         let held = unread
         unread = nil
         if let held, held.readableBytes > 0 {
@@ -171,7 +158,7 @@ final class FastRequestHandler: ChannelInboundHandler, RemovableChannelHandler, 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         // Graceful shutdown: a connection busy with an exchange closes when that exchange ends;
         // an idle one is closed by the router's connection handler, which sees it idle.
-        if event is ChannelShouldQuiesceEvent, mode != .passingThrough, exchange != nil {
+        if event is ChannelShouldQuiesceEvent, !passingThrough, exchange != nil {
             closeWhenIdle = true
             return
         }

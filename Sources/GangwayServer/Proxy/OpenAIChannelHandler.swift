@@ -2,10 +2,11 @@ import DequeModule
 import NIOCore
 import NIOHTTP1
 
-/// Serves the OpenAI-compatible paths on the client connection's own event loop, ahead of the
-/// router and below its HTTPTypes layer (see ``GangwayHTTP1Channel``): each request becomes a ``ProxyExchange`` whose instance connection lives on the same
-/// loop, so a relayed chunk costs a function call and no task, lock or thread hop. Every other
-/// request passes through to the router untouched.
+/// Serves the OpenAI-compatible paths of connections that ``FastRequestHandler`` handed to NIO's
+/// HTTP/1 decoder, on the connection's own event loop, ahead of the router and below its
+/// HTTPTypes layer (see ``GangwayHTTP1Channel``): each request becomes a ``ProxyExchange`` whose
+/// instance connection lives on the same loop, so a relayed chunk costs a function call and no
+/// task, lock or thread hop. Every other request passes through to the router untouched.
 ///
 /// Requests on one connection are answered in order: parts of a request that arrives before
 /// the previous response has ended (HTTP pipelining) wait in a queue.
