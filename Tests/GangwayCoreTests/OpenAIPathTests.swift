@@ -32,9 +32,13 @@ struct OpenAIPathTests {
     }
 
     @Test("the instance path keeps the sub-path and query")
-    func instancePath() {
-        #expect(OpenAIPath.parse("/endpoints/e/openai/v1/responses/r1/input_items?after=x")?.instancePath
-            == "/v1/responses/r1/input_items?after=x")
-        #expect(OpenAIPath.parse("/endpoints/e/openai/v1/models?")?.instancePath == "/v1/models")
+    func instancePath() throws {
+        func joined(_ target: String) throws -> String {
+            var path = ""
+            try #require(OpenAIPath.parse(target)).writeInstancePath { path += $0 }
+            return path
+        }
+        #expect(try joined("/endpoints/e/openai/v1/responses/r1/input_items?after=x") == "/v1/responses/r1/input_items?after=x")
+        #expect(try joined("/endpoints/e/openai/v1/models?") == "/v1/models")
     }
 }

@@ -64,15 +64,8 @@ public struct OpenAIPath: Sendable, Equatable {
             endpoint: substring(endpoint), component: component.map(substring), subpath: subpath, query: query)
     }
 
-    /// The path to ask of the instance, relative to its base URL: `/v1/{subpath}[?query]`.
-    public var instancePath: String {
-        var path = ""
-        writeInstancePath { path += $0 }
-        return path
-    }
-
-    /// The pieces of ``instancePath`` in order, for a caller that writes them out without
-    /// joining them first.
+    /// The path to ask of the instance, relative to its base URL (`/v1/{subpath}[?query]`), in
+    /// pieces, for a caller that writes them out without joining them first.
     public func writeInstancePath(_ write: (Substring) -> Void) {
         write("/v1/")
         for (position, segment) in subpath.enumerated() {

@@ -35,9 +35,16 @@ extension BearerToken {
         self = try Self.validate(parameters)
     }
 
-    /// Whether a header value uses the Bearer scheme (so the caller can pick a verifier).
+    /// Whether a header value names the Bearer scheme, in any letter case (so the caller can
+    /// pick a verifier; a malformed token after it is the token parser's to refuse). Compared as
+    /// bytes: this runs on every request.
     public static func isBearerAuthorization(_ header: some StringProtocol) -> Bool {
-        SigV4Encoding.asciiLowercased(header.prefix(7)) == "bearer "
+        var scheme = "bearer".utf8.makeIterator()
+        for byte in header.utf8.prefix(6) {
+            let lowered = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+            guard lowered == scheme.next() else { return false }
+        }
+        return scheme.next() == nil
     }
 
     private static func validate(_ parameters: Parameters) throws(SigV4Failure) -> BearerToken {

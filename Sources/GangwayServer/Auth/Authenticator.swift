@@ -36,9 +36,13 @@ public struct AuthenticationRequest: Sendable {
     public var rawPath: String {
         switch target {
         case .split(let path, _): path
-        case .whole(let uri):
-            String(uri[..<(uri.utf8.firstIndex(of: UInt8(ascii: "?")) ?? uri.endIndex)])
+        case .whole(let uri): Self.path(of: uri)
         }
+    }
+
+    /// A request target's path, without the query.
+    static func path(of target: String) -> String {
+        String(target[..<(target.utf8.firstIndex(of: UInt8(ascii: "?")) ?? target.endIndex)])
     }
 
     /// The query without its `?`, empty when there is none.
@@ -108,8 +112,9 @@ public struct AuthenticationRequest: Sendable {
 /// Verifies bearer tokens and SigV4 header signatures against the identity store.
 ///
 /// Verification is cached two ways so a request costs microseconds: derived signing keys by
-/// (access key, scope), and verified tokens by the header value until they expire. The key's status is looked up on every request (the store caches it and clears the
-/// cache on every write), so a deactivated or deleted key fails at once, cached token or not.
+/// (access key, scope), and verified tokens by the header value until they expire. The key's
+/// status is looked up on every request (the store caches it and clears the cache on every
+/// write), so a deactivated or deleted key fails at once, cached token or not.
 public final class Authenticator: Sendable {
     let store: any IdentityStore
     let region: String
@@ -159,11 +164,6 @@ public final class Authenticator: Sendable {
         }
     }
 
-    /// `Bearer ...`, the scheme in any letter case.
-    static func isBearerAuthorization(_ header: String) -> Bool {
-        header.utf8.count >= 6 && header.prefix(6).lowercased() == "bearer"
-    }
-
     /// A request's credentials, checked as far as they can be without the key's secret.
     enum PresentedCredentials {
         /// `verified` when this very token was verified before and has not expired.
@@ -193,7 +193,7 @@ public final class Authenticator: Sendable {
                 publicMessage: "The request has no credentials: send 'Authorization: Bearer <token>' or sign it with SigV4.",
                 logReason: "no Authorization header")
         }
-        if acceptBearer, Self.isBearerAuthorization(header) {
+        if acceptBearer, BearerToken.isBearerAuthorization(header) {
             return try presentBearer(header, now: now)
         }
         if SigV4HeaderAuthentication.isSigV4Authorization(header) {

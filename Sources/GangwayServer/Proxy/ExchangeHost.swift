@@ -39,3 +39,15 @@ final class ConnectionTimer {
         due = nil
     }
 }
+
+/// A client connection's address as text, worked out once per connection.
+struct ClientAddress {
+    private var known: String??
+
+    mutating func text(of channel: any Channel) -> String? {
+        if let known { return known }
+        let address = channel.remoteAddress?.ipAddress
+        known = .some(address)
+        return address
+    }
+}

@@ -34,7 +34,7 @@ final class FastRequestHandler: ChannelInboundHandler, RemovableChannelHandler, 
     private var processing = false
     private var closing = false
     private var closeWhenIdle = false
-    private var clientAddress: String??
+    private var clientAddress = ClientAddress()
     private let timer = ConnectionTimer()
 
     init(forwarder: OpenAIForwarder) {
@@ -108,7 +108,7 @@ final class FastRequestHandler: ChannelInboundHandler, RemovableChannelHandler, 
             unread = bytes
             let exchange = ProxyExchange(
                 head: .raw(head), target: target, resolved: resolved, forwarder: forwarder, handler: self,
-                eventLoop: context.eventLoop, client: client(context))
+                eventLoop: context.eventLoop, client: clientAddress.text(of: context.channel))
             self.exchange = exchange
             bodyRemaining = head.contentLength
             exchange.start()
@@ -133,13 +133,6 @@ final class FastRequestHandler: ChannelInboundHandler, RemovableChannelHandler, 
             context.fireChannelRead(wrapInboundOut(held))
             context.fireChannelReadComplete()
         }
-    }
-
-    private func client(_ context: ChannelHandlerContext) -> String? {
-        if let known = clientAddress { return known }
-        let address = context.channel.remoteAddress?.ipAddress
-        clientAddress = .some(address)
-        return address
     }
 
     func channelInactive(context: ChannelHandlerContext) {

@@ -43,12 +43,6 @@ struct HTTP1ResponseParser {
         started = false
     }
 
-    /// Whether the last response ended and nothing of another has been parsed.
-    var isComplete: Bool {
-        if case .done = state { return true }
-        return false
-    }
-
     /// The next event from `buffer`, whose reader index moves past what it used; nil when more
     /// bytes are needed (the unread rest must be given again, followed by the next read) or the
     /// response is complete.
@@ -66,20 +60,16 @@ struct HTTP1ResponseParser {
                 state = head.bodyFraming.initialState
                 return .head(head)
             case .fixedLength(let remaining):
-                guard buffer.readableBytes > 0 else { return nil }
-                let length = min(remaining, buffer.readableBytes)
-                let piece = buffer.readSlice(length: length)!
-                state = length == remaining ? .complete : .fixedLength(remaining: remaining - length)
+                guard let (piece, left) = Self.bodyPiece(&buffer, remaining: remaining) else { return nil }
+                state = left == 0 ? .complete : .fixedLength(remaining: left)
                 return .body(piece)
             case .chunkSize:
                 guard let line = try readLine(&buffer, limit: Self.lineLimit) else { return nil }
                 let size = try Self.chunkSize(line)
                 state = size == 0 ? .trailers : .chunkData(remaining: size)
             case .chunkData(let remaining):
-                guard buffer.readableBytes > 0 else { return nil }
-                let length = min(remaining, buffer.readableBytes)
-                let piece = buffer.readSlice(length: length)!
-                state = length == remaining ? .chunkDataEnd : .chunkData(remaining: remaining - length)
+                guard let (piece, left) = Self.bodyPiece(&buffer, remaining: remaining) else { return nil }
+                state = left == 0 ? .chunkDataEnd : .chunkData(remaining: left)
                 return .body(piece)
             case .chunkDataEnd:
                 guard let line = try readLine(&buffer, limit: 2) else { return nil }
@@ -114,6 +104,14 @@ struct HTTP1ResponseParser {
         default:
             throw .init("connection closed before the response ended")
         }
+    }
+
+    /// As much of `remaining` body bytes as `buffer` holds (a slice, not a copy), and how many
+    /// are still to come; nil when it holds none.
+    private static func bodyPiece(_ buffer: inout ByteBuffer, remaining: Int) -> (ByteBuffer, Int)? {
+        guard buffer.readableBytes > 0 else { return nil }
+        let length = min(remaining, buffer.readableBytes)
+        return (buffer.readSlice(length: length)!, remaining - length)
     }
 
     // MARK: Lines

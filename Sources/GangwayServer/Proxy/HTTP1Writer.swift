@@ -4,11 +4,11 @@ import NIOHTTP1
 /// Writes HTTP/1.1 message parts as bytes, for the OpenAI paths' two connections: the request
 /// to an instance and the response to the client, each usually one buffer and one write.
 enum HTTP1Writer {
-    /// `METHOD target HTTP/1.1`, `Host`, the given header lines and the blank line; the target
-    /// is the instance's path prefix followed by what `writePath` writes.
-    static func writeRequestHead(
+    /// `METHOD target HTTP/1.1` and `Host`; the target is the instance's path prefix followed by
+    /// what `writePath` writes. The other header lines and the blank line follow.
+    static func writeRequestLine(
         method: HTTPMethod, pathPrefix: String, writePath: ((Substring) -> Void) -> Void, host: String,
-        headerLines: ByteBuffer, into buffer: inout ByteBuffer
+        into buffer: inout ByteBuffer
     ) {
         buffer.writeString(method.rawValue)
         buffer.writeStaticString(" ")
@@ -16,8 +16,6 @@ enum HTTP1Writer {
         writePath { buffer.writeSubstring($0) }
         buffer.writeStaticString(" HTTP/1.1\r\nhost: ")
         buffer.writeString(host)
-        buffer.writeStaticString("\r\n")
-        buffer.writeImmutableBuffer(headerLines)
         buffer.writeStaticString("\r\n")
     }
 

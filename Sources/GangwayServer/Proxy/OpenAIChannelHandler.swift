@@ -38,8 +38,7 @@ final class OpenAIChannelHandler: ChannelDuplexHandler, RemovableChannelHandler,
     /// a connection busy with proxied requests spares the rest of the pipeline that event.
     private var routerAwaitsReadComplete = false
     private var context: ChannelHandlerContext?
-    /// The client's address as text, worked out once per connection.
-    private var clientAddress: String??
+    private var clientAddress = ClientAddress()
     private let timer = ConnectionTimer()
 
     init(forwarder: OpenAIForwarder, output: ChannelHandlerContext) {
@@ -85,7 +84,7 @@ final class OpenAIChannelHandler: ChannelDuplexHandler, RemovableChannelHandler,
             if case .head(let head) = part, let (target, resolved) = forwarder.route(head) {
                 let exchange = ProxyExchange(
                     head: .decoded(head), target: target, resolved: resolved, forwarder: forwarder, handler: self,
-                    eventLoop: context.eventLoop, client: client(context))
+                    eventLoop: context.eventLoop, client: clientAddress.text(of: context.channel))
                 state = .proxying(exchange)
                 exchange.start()
             } else {
@@ -105,13 +104,6 @@ final class OpenAIChannelHandler: ChannelDuplexHandler, RemovableChannelHandler,
                 becomeIdle()
             }
         }
-    }
-
-    private func client(_ context: ChannelHandlerContext) -> String? {
-        if let known = clientAddress { return known }
-        let address = context.channel.remoteAddress?.ipAddress
-        clientAddress = .some(address)
-        return address
     }
 
     private func becomeIdle() {

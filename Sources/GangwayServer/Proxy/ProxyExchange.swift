@@ -36,8 +36,6 @@ final class ProxyExchange: UpstreamResponseReceiver {
     private var tried: Set<Int> = []
     private var connectFailed = false
     private var upstream: UpstreamConnectionHandler?
-    /// The header lines every attempt sends (the client's, less those not forwarded).
-    private var upstreamHeaderLines: ByteBuffer?
     private var sendsBody = false
     private var sentAt = ContinuousClock.now
     private var deadline = ContinuousClock.now
@@ -45,7 +43,6 @@ final class ProxyExchange: UpstreamResponseReceiver {
     private var lastActivity = ContinuousClock.now
     private var status = 0
     private var isEventStream = false
-    private var upstreamKeepAlive = false
     private var observer: RelayObserver?
     private var clientFraming = ClientFraming.length
     /// Response bytes not yet handed to the client connection: written at the end of each read
@@ -205,13 +202,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
                 return
             }
         }
-        var headerLines = handler.allocator.buffer(capacity: 512)
-        head.writeForwardedHeaderLines(into: &headerLines)
         sendsBody = hasJSONBody || payload.readableBytes > 0
-        if sendsBody {
-            HTTP1Writer.writeContentLength(payload.readableBytes, into: &headerLines)
-        }
-        upstreamHeaderLines = headerLines
         deadline = record.start + pool.settings.timeouts.total
         tryNextInstance()
     }
@@ -221,7 +212,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
     /// A connection that cannot be opened is tried on another instance; once the request may
     /// have reached an instance it is never resent, since model calls are not idempotent in cost.
     private func tryNextInstance() {
-        guard let pool, let headerLines = upstreamHeaderLines else { return }
+        guard let pool else { return }
         guard let instance = pool.acquire(excluding: tried) else {
             respond(connectFailed ? .instanceUnreachable(pool.target) : .noHealthyInstance(pool.target))
             return
@@ -234,7 +225,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
         // No later than the first idle check, so this call also covers the start of the relay;
         // being called early only makes the exchange ask again.
         handler.wake(at: min(headDeadline, now + pool.settings.timeouts.idle))
-        let request = upstreamRequest(url, headerLines: headerLines)
+        let request = upstreamRequest(url)
         if let connection = forwarder.connections.takeIdle(url, on: eventLoop) {
             send(request, on: connection, at: now)
             return
@@ -271,16 +262,20 @@ final class ProxyExchange: UpstreamResponseReceiver {
         tryNextInstance()
     }
 
-    /// The request for one instance: the head with the instance's path prefix and `Host`, and
-    /// the body; a small body shares the head's buffer.
-    private func upstreamRequest(_ url: InstanceURL, headerLines: ByteBuffer) -> (ByteBuffer, ByteBuffer?) {
-        let payload = sendsBody ? body : nil
+    /// The request for one instance: the head with the instance's path prefix and `Host`, the
+    /// client's headers less those not forwarded, and the body; a small body shares the head's
+    /// buffer.
+    private func upstreamRequest(_ url: InstanceURL) -> (ByteBuffer, ByteBuffer?) {
+        let payload = sendsBody ? body ?? ByteBuffer() : nil
         let bodyBytes = payload?.readableBytes ?? 0
         let copiesBody = bodyBytes <= Self.copyLimit
-        var request = handler.allocator.buffer(capacity: 128 + headerLines.readableBytes + (copiesBody ? bodyBytes : 0))
-        HTTP1Writer.writeRequestHead(
+        var request = handler.allocator.buffer(capacity: 1024 + (copiesBody ? bodyBytes : 0))
+        HTTP1Writer.writeRequestLine(
             method: head.method, pathPrefix: url.pathPrefix, writePath: target.writeInstancePath, host: url.authority,
-            headerLines: headerLines, into: &request)
+            into: &request)
+        head.writeForwardedHeaderLines(into: &request)
+        if let payload { HTTP1Writer.writeContentLength(payload.readableBytes, into: &request) }
+        request.writeStaticString("\r\n")
         guard let payload else { return (request, nil) }
         if copiesBody {
             request.writeImmutableBuffer(payload)
@@ -306,7 +301,6 @@ final class ProxyExchange: UpstreamResponseReceiver {
         guard phase == .awaitingHead, let instance else { return }
         phase = .relaying
         status = responseHead.status
-        upstreamKeepAlive = responseHead.keepAlive
         isEventStream = responseHead.isEventStream
         let now = ContinuousClock.now
         lastActivity = now
@@ -358,30 +352,37 @@ final class ProxyExchange: UpstreamResponseReceiver {
         observer?.chunkWritten(chunk, at: now)
     }
 
-    /// Frames a piece of the body for the client and queues it.
+    /// Frames a piece of the body for the client and queues it; a large piece is written as it
+    /// is, after what was queued.
     private func writeBody(_ chunk: ByteBuffer) {
-        var bytes = outgoing ?? handler.allocator.buffer(capacity: min(chunk.readableBytes, Self.copyLimit) + 16)
-        if clientFraming == .chunked { HTTP1Writer.writeChunkSize(chunk.readableBytes, into: &bytes) }
+        let chunked = clientFraming == .chunked
+        if chunked { queue { HTTP1Writer.writeChunkSize(chunk.readableBytes, into: &$0) } }
         if chunk.readableBytes <= Self.copyLimit {
-            bytes.writeImmutableBuffer(chunk)
-            outgoing = bytes
+            queue { $0.writeImmutableBuffer(chunk) }
         } else {
-            handler.write(bytes)
+            writeQueued()
             handler.write(chunk)
-            outgoing = nil
         }
-        if clientFraming == .chunked {
-            if outgoing == nil { outgoing = handler.allocator.buffer(capacity: 16) }
-            outgoing!.writeStaticString("\r\n")
+        if chunked { queue { $0.writeStaticString("\r\n") } }
+    }
+
+    /// Appends to the bytes waiting for the client, in place (a copy of the buffer would be
+    /// copied on every write).
+    private func queue(_ write: (inout ByteBuffer) -> Void) {
+        if outgoing == nil { outgoing = handler.allocator.buffer(capacity: 256) }
+        write(&outgoing!)
+    }
+
+    private func writeQueued() {
+        if let bytes = outgoing {
+            outgoing = nil
+            handler.write(bytes)
         }
     }
 
     /// Hands the queued bytes to the client connection and flushes.
     private func writeOutgoing() {
-        if let bytes = outgoing {
-            outgoing = nil
-            handler.write(bytes)
-        }
+        writeQueued()
         handler.flush()
     }
 
@@ -392,17 +393,14 @@ final class ProxyExchange: UpstreamResponseReceiver {
     func upstreamEnd(reusable: Bool) {
         guard phase == .relaying else { return }
         if let connection = upstream, let instance, let pool {
-            if upstreamKeepAlive, reusable {
+            if reusable {
                 forwarder.connections.putBack(connection, instance.url)
             } else {
                 forwarder.connections.retire(connection, instance.url, connectTimeout: pool.settings.timeouts.connect)
             }
         }
         upstream = nil
-        if clientFraming == .chunked {
-            if outgoing == nil { outgoing = handler.allocator.buffer(capacity: 8) }
-            HTTP1Writer.writeLastChunk(into: &outgoing!)
-        }
+        if clientFraming == .chunked { queue { HTTP1Writer.writeLastChunk(into: &$0) } }
         writeOutgoing()
         completeRelay(failure: nil)
     }
@@ -474,7 +472,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
             buffer.writeBytes(event.openAIEnvelope())
             buffer.writeString("\n\n")
             writeBody(buffer)
-            if clientFraming == .chunked { HTTP1Writer.writeLastChunk(into: &outgoing!) }
+            if clientFraming == .chunked { queue { HTTP1Writer.writeLastChunk(into: &$0) } }
         }
         writeOutgoing()
         completeRelay(failure: failure)
@@ -527,22 +525,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
     private static let requestIDHeader = ObservabilityMiddleware.requestIDHeader.rawName
 
     /// The request's path without its query, as sent.
-    private var rawPath: String {
-        let uri = head.uri.utf8
-        return String(head.uri[..<(uri.firstIndex(of: UInt8(ascii: "?")) ?? uri.endIndex)])
-    }
-
-    /// `text/event-stream`, in any letter case, with or without parameters.
-    static func isEventStream(_ contentType: String) -> Bool {
-        let expected = "text/event-stream".utf8
-        var actual = contentType.utf8.makeIterator()
-        for byte in expected {
-            guard let next = actual.next() else { return false }
-            let lowered = (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(next) ? next + 32 : next
-            guard lowered == byte else { return false }
-        }
-        return true
-    }
+    private var rawPath: String { AuthenticationRequest.path(of: head.uri) }
 
     private func releaseInstance() {
         if let instance, let pool { pool.release(instance) }

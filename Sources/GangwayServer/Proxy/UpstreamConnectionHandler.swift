@@ -4,7 +4,8 @@ import NIOCore
 protocol UpstreamResponseReceiver: AnyObject {
     func upstreamHead(_ head: UpstreamResponseHead)
     func upstreamBody(_ chunk: ByteBuffer)
-    /// The response ended; `reusable` is false when the instance sent more than one response.
+    /// The response ended; `reusable` says whether the connection may carry another request
+    /// (the instance keeps it open and sent nothing after the response).
     func upstreamEnd(reusable: Bool)
     func upstreamReadComplete()
     /// The connection closed or failed, or the response broke HTTP/1.1, before it ended.
@@ -24,6 +25,8 @@ final class UpstreamConnectionHandler: ChannelInboundHandler, RemovableChannelHa
     private var parser = HTTP1ResponseParser()
     /// The start of a head or chunk-size line whose end has not arrived (bounded by the parser).
     private var unread: ByteBuffer?
+    /// Whether the current response's head lets the connection carry another request.
+    private var keepAlive = false
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
@@ -79,13 +82,14 @@ final class UpstreamConnectionHandler: ChannelInboundHandler, RemovableChannelHa
             while let event = try parser.next(&buffer) {
                 switch event {
                 case .head(let head):
+                    keepAlive = head.keepAlive
                     receiver.upstreamHead(head)
                 case .body(let piece):
                     receiver.upstreamBody(piece)
                 case .end:
                     self.receiver = nil
                     // Bytes after the response answer no request: the connection is not reused.
-                    receiver.upstreamEnd(reusable: buffer.readableBytes == 0)
+                    receiver.upstreamEnd(reusable: keepAlive && buffer.readableBytes == 0)
                     return
                 }
                 // The exchange may have closed the connection meanwhile.

@@ -27,11 +27,6 @@ struct UpstreamResponseHead {
     /// `Content-Type: text/event-stream` (any letter case, any parameters).
     let isEventStream: Bool
 
-    var contentLength: Int? {
-        if case .length(let length) = bodyFraming { return length }
-        return nil
-    }
-
     init(parsing bytes: ByteBuffer) throws(UpstreamProtocolError) {
         self.bytes = bytes
         let parsed = try bytes.withUnsafeReadableBytes { (raw) throws(UpstreamProtocolError) in

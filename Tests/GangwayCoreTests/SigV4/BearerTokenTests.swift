@@ -123,4 +123,14 @@ struct BearerTokenTests {
             #expect(error.publicMessage == SigV4Failure(error.category, .signatureMismatch).publicMessage)
         }
     }
+
+    @Test(
+        "the Bearer scheme is recognised in any letter case, and only it",
+        arguments: [
+            ("Bearer abc", true), ("bearer abc", true), ("BEARER", true), ("Bearer", true),
+            ("Bear", false), ("", false), ("AWS4-HMAC-SHA256 Credential=x", false), ("Basic abc", false),
+        ])
+    func scheme(header: String, expected: Bool) {
+        #expect(BearerToken.isBearerAuthorization(header) == expected)
+    }
 }

@@ -210,7 +210,10 @@ struct EventStreamDetectionTests {
         ("text/event-stream", true), ("Text/Event-Stream; charset=utf-8", true), ("text/event-stream;", true),
         ("application/json", false), ("text/event", false), ("text/event\r-stream", false), ("", false),
     ])
-    func detection(contentType: String, expected: Bool) {
-        #expect(ProxyExchange.isEventStream(contentType) == expected)
+    func detection(contentType: String, expected: Bool) throws {
+        // A CR inside a value is refused by the parser, which is also "not a stream".
+        let head = try? UpstreamResponseHead(
+            parsing: ByteBuffer(string: "HTTP/1.1 200 OK\r\nContent-Type: \(contentType)\r\n\r\n"))
+        #expect((head?.isEventStream ?? false) == expected)
     }
 }
