@@ -58,6 +58,7 @@ public struct OpenAIPath: Sendable, Equatable {
         }
         guard let version = nextSegment(), equals(version, "v1") else { return nil }
         var subpath: [Substring] = []
+        subpath.reserveCapacity(4)  // one allocation for the usual `chat/completions`
         while let segment = nextSegment() { subpath.append(substring(segment)) }
         let query = pathEnd < bytes.count ? substring(pathEnd + 1..<bytes.count) : nil
         return OpenAIPath(

@@ -38,13 +38,16 @@ extension BearerToken {
     /// Whether a header value names the Bearer scheme, in any letter case (so the caller can
     /// pick a verifier; a malformed token after it is the token parser's to refuse). Compared as
     /// bytes: this runs on every request.
-    public static func isBearerAuthorization(_ header: some StringProtocol) -> Bool {
-        var scheme = "bearer".utf8.makeIterator()
-        for byte in header.utf8.prefix(6) {
+    public static func isBearerAuthorization(_ header: String) -> Bool {
+        // Concrete `String.UTF8View` (a generic parameter here is not specialised across modules,
+        // and its iterators cost more than the comparison).
+        let bytes = header.utf8
+        let scheme = "bearer".utf8
+        guard bytes.count >= scheme.count else { return false }
+        return zip(bytes, scheme).allSatisfy { byte, expected in
             let lowered = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
-            guard lowered == scheme.next() else { return false }
+            return lowered == expected
         }
-        return scheme.next() == nil
     }
 
     private static func validate(_ parameters: Parameters) throws(SigV4Failure) -> BearerToken {

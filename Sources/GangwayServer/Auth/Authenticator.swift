@@ -85,12 +85,12 @@ public struct AuthenticationRequest: Sendable {
         self.body = body
     }
 
-    /// Every `Authorization` header's value.
-    var authorizations: [String] {
+    /// The `Authorization` header when there is exactly one; `.none` or `.several` otherwise.
+    var authorization: SoleHeader {
         switch headers {
-        case .fields(let fields, _): fields[values: .authorization]
-        case .http1(let headers): headers["authorization"]
-        case .raw(let head): head.values("authorization")
+        case .fields(let fields, _): SoleHeader(fields[values: .authorization])
+        case .http1(let headers): SoleHeader(headers["authorization"])
+        case .raw(let head): head.soleValue("authorization")
         }
     }
 
@@ -181,9 +181,9 @@ public final class Authenticator: Sendable {
     private func present(
         _ request: AuthenticationRequest, service: String, acceptBearer: Bool, now: Date
     ) throws(AuthenticationError) -> PresentedCredentials {
-        let authorizations = request.authorizations
-        guard authorizations.count == 1, let header = authorizations.first, !header.isEmpty else {
-            if authorizations.count > 1 {
+        let authorization = request.authorization
+        guard case .one(let header) = authorization, !header.isEmpty else {
+            if case .several = authorization {
                 throw AuthenticationError(
                     kind: .invalidToken, publicMessage: "The request carries more than one Authorization header.",
                     logReason: "repeated Authorization header")
@@ -264,9 +264,7 @@ public final class Authenticator: Sendable {
                 }
                 remember(token, key: key, now: now)
             }
-            return CallerIdentity(
-                user: credential.user, accessKeyID: credential.accessKeyID, policies: credential.policies,
-                method: .bearerToken, issuedAt: token.issuedAt)
+            return CallerIdentity(credential: credential, method: .bearerToken, issuedAt: token.issuedAt)
         case .sigV4(let signed, let service):
             do {
                 try signed.verify(
@@ -275,9 +273,7 @@ public final class Authenticator: Sendable {
             } catch {
                 throw Self.error(error)
             }
-            return CallerIdentity(
-                user: credential.user, accessKeyID: credential.accessKeyID, policies: credential.policies,
-                method: .sigV4Header, issuedAt: signed.signedAt)
+            return CallerIdentity(credential: credential, method: .sigV4Header, issuedAt: signed.signedAt)
         }
     }
 

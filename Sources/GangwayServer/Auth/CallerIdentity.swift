@@ -8,12 +8,15 @@ public struct CallerIdentity: Sendable {
         case sigV4Header = "sigv4"
     }
 
-    public let user: IAMUser
-    public let accessKeyID: String
-    public let policies: [UserPolicy]
+    /// The access key that signed, with its user and policies (one shared reference).
+    public let credential: AccessKeyCredential
     public let method: Method
     /// When the credential was issued: the token's `X-Amz-Date`, or the request's signing time.
     public let issuedAt: Date
+
+    public var user: IAMUser { credential.user }
+    public var accessKeyID: String { credential.accessKeyID }
+    public var policies: [UserPolicy] { credential.policies }
 }
 
 /// Why authentication failed. `publicMessage` is safe for the client; `logReason` says

@@ -5,15 +5,23 @@ import Logging
 import NIOCore
 
 /// Authentication and authorization for the runtime paths: who is calling, and may they
-/// invoke this endpoint (and component).
-struct RuntimeGuard: Sendable {
+/// invoke this endpoint (and component). A class: every request reaches it, and a reference
+/// is one retain where a copy would be six.
+final class RuntimeGuard: Sendable {
     let authenticator: Authenticator
     let authorizer: Authorizer
     let account: String
     let region: String
     let metrics: GatewayMetrics
-    /// Shared by every copy of the guard.
     let decisions = AuthorizationCache()
+
+    init(authenticator: Authenticator, authorizer: Authorizer, account: String, region: String, metrics: GatewayMetrics) {
+        self.authenticator = authenticator
+        self.authorizer = authorizer
+        self.account = account
+        self.region = region
+        self.metrics = metrics
+    }
 
     /// Admits a request or throws the 401/403 to answer. The log gets the exact reason; the
     /// caller gets a message that says what to do, never which internal check failed.

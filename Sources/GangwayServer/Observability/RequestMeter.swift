@@ -17,13 +17,13 @@ final class RequestMeter: Sendable {
     }
 
     /// `modelLatency` is nil when the request never reached an instance.
-    func finish(status: Int, modelLatency: Duration?, modelFailed: Bool) {
+    func finish(status: Int, modelLatency: Duration?, modelFailed: Bool, at now: ContinuousClock.Instant = .now) {
         guard !finished.exchange(true, ordering: .acquiringAndReleasing), let metrics else { return }
         metrics.concurrent.decrement()
         if (400..<500).contains(status) { metrics.errors4xx.increment() }
         if status >= 500 { metrics.errors5xx.increment() }
         if modelFailed { metrics.modelErrors.increment() }
-        let total = ContinuousClock.now - start
+        let total = now - start
         if let modelLatency {
             metrics.modelLatency.record(Double(modelLatency.microseconds))
             metrics.overheadLatency.record(Double(max(.zero, total - modelLatency).microseconds))

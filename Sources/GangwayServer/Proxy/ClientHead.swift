@@ -52,6 +52,14 @@ enum ClientHead {
         }
     }
 
+    /// About how many bytes the forwarded header lines take, to size the instance request once.
+    var headerBytesHint: Int {
+        switch self {
+        case .decoded(let head): head.headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 }
+        case .raw(let head): head.bytes.readableBytes
+        }
+    }
+
     func writeForwardedHeaderLines(into buffer: inout ByteBuffer) {
         switch self {
         case .decoded(let head): HeaderForwarding.writeRequestHeaderLines(head.headers, into: &buffer)

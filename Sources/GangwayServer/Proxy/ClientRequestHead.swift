@@ -37,13 +37,16 @@ struct ClientRequestHead: Sendable {
         keepAlive = version.minor >= 1 ? !parsed.close : parsed.keepAlive && !parsed.close
     }
 
-    /// Each value of the headers named `lowercasedName`, in order.
-    func values(_ lowercasedName: StaticString) -> [String] {
+    /// The header named `lowercasedName` if the head has exactly one (made into text only then).
+    func soleValue(_ lowercasedName: StaticString) -> SoleHeader {
         bytes.withUnsafeReadableBytes { raw in
-            fields.compactMap { field in
-                HTTP1Syntax.equalsLowercased(raw, field.name, lowercasedName)
-                    ? String(decoding: UnsafeRawBufferPointer(rebasing: raw[field.value]), as: UTF8.self) : nil
+            var found: Range<Int>?
+            for field in fields where HTTP1Syntax.equalsLowercased(raw, field.name, lowercasedName) {
+                guard found == nil else { return .several }
+                found = field.value
             }
+            guard let found else { return .none }
+            return .one(String(decoding: UnsafeRawBufferPointer(rebasing: raw[found]), as: UTF8.self))
         }
     }
 
@@ -158,5 +161,20 @@ private struct RequestParse {
             break
         }
         return true
+    }
+}
+
+/// A header that must appear at most once, as a request carries it.
+enum SoleHeader: Equatable {
+    case none
+    case one(String)
+    case several
+
+    init(_ values: [String]) {
+        switch values.count {
+        case 0: self = .none
+        case 1: self = .one(values[0])
+        default: self = .several
+        }
     }
 }

@@ -7,6 +7,8 @@ protocol ExchangeHost: AnyObject {
     /// Writes response bytes, framed by the exchange.
     func write(_ bytes: ByteBuffer)
     func flush()
+    /// `write` then `flush` in one pass down the pipeline.
+    func writeAndFlush(_ bytes: ByteBuffer)
     /// Calls the exchange's `checkTimeouts()` no later than `due`.
     func wake(at due: ContinuousClock.Instant)
     /// The exchange's response has ended (or the client is gone).
@@ -21,8 +23,15 @@ final class ConnectionTimer {
     private var scheduled: Scheduled<Void>?
     private var due: ContinuousClock.Instant?
 
+    /// Whether the timer already fires no later than `due`: hosts ask first, so the usual call
+    /// builds no closure.
+    func covers(_ due: ContinuousClock.Instant) -> Bool {
+        guard scheduled != nil, let armed = self.due else { return false }
+        return armed <= due
+    }
+
     func wake(at due: ContinuousClock.Instant, on loop: any EventLoop, _ fire: @escaping () -> Void) {
-        if scheduled != nil, let armed = self.due, armed <= due { return }
+        if covers(due) { return }
         scheduled?.cancel()
         self.due = due
         let delay = TimeAmount.nanoseconds(max(0, (due - .now).nanoseconds))

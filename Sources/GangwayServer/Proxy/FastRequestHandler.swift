@@ -44,6 +44,16 @@ final class FastRequestHandler: ChannelInboundHandler, RemovableChannelHandler, 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         allocator = context.channel.allocator
+        // This handler asks for each read itself, from its own place next to the socket: NIO's
+        // automatic read would pass every read request through all the handlers behind it.
+        // Given back with the connection at the hand-over.
+        try? context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: false)
+        if context.channel.isActive { context.read() }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        context.read()
+        context.fireChannelActive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -69,7 +79,11 @@ final class FastRequestHandler: ChannelInboundHandler, RemovableChannelHandler, 
 
     func channelReadComplete(context: ChannelHandlerContext) {
         // On the fast path each exchange flushes what it writes; nothing above needs the event.
-        if passingThrough { context.fireChannelReadComplete() }
+        if passingThrough {
+            context.fireChannelReadComplete()
+        } else {
+            context.read()
+        }
     }
 
     /// Reads heads and bodies from `unread` for as long as there is an exchange to feed or a
@@ -127,6 +141,9 @@ final class FastRequestHandler: ChannelInboundHandler, RemovableChannelHandler, 
     /// exchange is in progress: a head is read only after the previous answer).
     private func handOver(_ context: ChannelHandlerContext) {
         passingThrough = true
+        // Reads are NIO's again, passing through the handlers behind (the router's async
+        // channel holds them back when its reader is behind).
+        try? context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: true)
         let held = unread
         unread = nil
         if let held, held.readableBytes > 0 {
@@ -171,8 +188,12 @@ final class FastRequestHandler: ChannelInboundHandler, RemovableChannelHandler, 
         context?.flush()
     }
 
+    func writeAndFlush(_ bytes: ByteBuffer) {
+        context?.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
+    }
+
     func wake(at due: ContinuousClock.Instant) {
-        guard let context else { return }
+        guard let context, !timer.covers(due) else { return }
         timer.wake(at: due, on: context.eventLoop) { [self] in
             self.exchange?.checkTimeouts()
         }

@@ -172,7 +172,7 @@ final class OpenAIChannelHandler: ChannelDuplexHandler, RemovableChannelHandler,
     // MARK: For the exchange
 
     func wake(at due: ContinuousClock.Instant) {
-        guard let context else { return }
+        guard let context, !timer.covers(due) else { return }
         timer.wake(at: due, on: context.eventLoop) { [self] in
             if case .proxying(let exchange) = state { exchange.checkTimeouts() }
         }
@@ -185,6 +185,10 @@ final class OpenAIChannelHandler: ChannelDuplexHandler, RemovableChannelHandler,
 
     func flush() {
         output?.flush()
+    }
+
+    func writeAndFlush(_ bytes: ByteBuffer) {
+        output?.writeAndFlush(NIOAny(bytes), promise: nil)
     }
 
     /// The channel's, read once: the channel guards it with a lock.

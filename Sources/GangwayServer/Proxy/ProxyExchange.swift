@@ -25,6 +25,9 @@ final class ProxyExchange: UpstreamResponseReceiver {
     private let eventLoop: any EventLoop
     private let client: String?
     private let record: RequestRecord
+    /// The access-log fields, gathered here (every method runs on the loop) and handed to the
+    /// record once, when the exchange ends: one lock per request, not one per step.
+    private var logged = RequestRecord.Fields()
     private let bodyLimit: Int
 
     private var phase = Phase.receiving
@@ -33,14 +36,17 @@ final class ProxyExchange: UpstreamResponseReceiver {
     private var pool: ModelPool?
     private var meter: RequestMeter?
     private var instance: ModelPool.Instance?
+    /// Instances that could not be connected to (filled only on a retry: no allocation for the
+    /// usual request).
     private var tried: Set<Int> = []
     private var connectFailed = false
     private var upstream: UpstreamConnectionHandler?
     private var sendsBody = false
-    private var sentAt = ContinuousClock.now
-    private var deadline = ContinuousClock.now
-    private var headDeadline = ContinuousClock.now
-    private var lastActivity = ContinuousClock.now
+    // Set from the request's start (one clock read per exchange, not one per property).
+    private var sentAt: ContinuousClock.Instant
+    private var deadline: ContinuousClock.Instant
+    private var headDeadline: ContinuousClock.Instant
+    private var lastActivity: ContinuousClock.Instant
     private var status = 0
     private var isEventStream = false
     private var observer: RelayObserver?
@@ -70,11 +76,13 @@ final class ProxyExchange: UpstreamResponseReceiver {
         self.eventLoop = eventLoop
         self.client = client
         self.record = RequestRecord(requestID: RequestID.make())
+        sentAt = record.start
+        deadline = record.start
+        headDeadline = record.start
+        lastActivity = record.start
         self.bodyLimit = (try? resolved.get())?.settings.maxBodyBytes ?? forwarder.defaultMaxBodyBytes
-        record.update {
-            $0.endpoint = String(target.endpoint)
-            $0.component = target.component.map(String.init)
-        }
+        logged.endpoint = String(target.endpoint)
+        logged.component = target.component.map(String.init)
     }
 
     var isFinished: Bool { phase == .done }
@@ -114,7 +122,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
         case .end:
             requestEnded = true
             guard phase == .receiving else { return }
-            record.update { $0.bytesIn = body?.readableBytes ?? 0 }
+            logged.bytesIn = body?.readableBytes ?? 0
             admit()
         }
     }
@@ -162,10 +170,8 @@ final class ProxyExchange: UpstreamResponseReceiver {
             respond(error)
             return
         }
-        record.update {
-            $0.principalARN = caller.user.arn
-            $0.accessKeyID = caller.accessKeyID
-        }
+        logged.principalARN = caller.user.arn
+        logged.accessKeyID = caller.accessKeyID
         let pool: ModelPool
         switch resolved {
         case .success(let found): pool = found
@@ -217,7 +223,6 @@ final class ProxyExchange: UpstreamResponseReceiver {
             respond(connectFailed ? .instanceUnreachable(pool.target) : .noHealthyInstance(pool.target))
             return
         }
-        tried.insert(instance.index)
         self.instance = instance
         let url = instance.url
         let now = ContinuousClock.now
@@ -257,6 +262,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
         guard let pool else { return }
         pool.release(instance)
         self.instance = nil
+        tried.insert(instance.index)
         pool.connectFailed(instance, error: error, logger: logger)
         connectFailed = true
         tryNextInstance()
@@ -269,7 +275,10 @@ final class ProxyExchange: UpstreamResponseReceiver {
         let payload = sendsBody ? body ?? ByteBuffer() : nil
         let bodyBytes = payload?.readableBytes ?? 0
         let copiesBody = bodyBytes <= Self.copyLimit
-        var request = handler.allocator.buffer(capacity: 1024 + (copiesBody ? bodyBytes : 0))
+        // Sized once (a bearer token alone is about a kilobyte): growing would copy it.
+        let capacity =
+            head.headerBytesHint + url.pathPrefix.utf8.count + url.authority.utf8.count + 64 + (copiesBody ? bodyBytes : 0)
+        var request = handler.allocator.buffer(capacity: capacity)
         HTTP1Writer.writeRequestLine(
             method: head.method, pathPrefix: url.pathPrefix, writePath: target.writeInstancePath, host: url.authority,
             into: &request)
@@ -304,16 +313,14 @@ final class ProxyExchange: UpstreamResponseReceiver {
         isEventStream = responseHead.isEventStream
         let now = ContinuousClock.now
         lastActivity = now
-        let status = self.status
-        let start = record.start
-        record.update {
-            $0.instance = instance.url.description
-            $0.status = status
-            $0.timeToFirstByte = now - start
-        }
+        logged.instance = instance.url.description
+        logged.status = status
+        logged.timeToFirstByte = now - record.start
         meter?.metrics?.perInstance[instance.index].increment()
 
-        var bytes = handler.allocator.buffer(capacity: responseHead.bytes.readableBytes + 128)
+        // Room for a small body too: it is queued behind the head and written with it.
+        let smallBody = if case .length(let length) = responseHead.bodyFraming, length <= Self.copyLimit { length } else { 0 }
+        var bytes = handler.allocator.buffer(capacity: responseHead.bytes.readableBytes + 128 + smallBody)
         bytes.writeStaticString("HTTP/1.1 ")
         responseHead.withBytes(responseHead.statusText) { bytes.writeBytes($0) }
         bytes.writeStaticString("\r\n")
@@ -382,8 +389,12 @@ final class ProxyExchange: UpstreamResponseReceiver {
 
     /// Hands the queued bytes to the client connection and flushes.
     private func writeOutgoing() {
-        writeQueued()
-        handler.flush()
+        if let bytes = outgoing {
+            outgoing = nil
+            handler.writeAndFlush(bytes)
+        } else {
+            handler.flush()
+        }
     }
 
     func upstreamReadComplete() {
@@ -442,8 +453,8 @@ final class ProxyExchange: UpstreamResponseReceiver {
         case .connecting, .awaitingHead, .relaying:
             upstream?.close()
             upstream = nil
-            record.update { $0.error = "client disconnected" }
-            observer?.report(to: record, metrics: meter?.metrics)
+            logged.error = "client disconnected"
+            observer?.report(into: &logged, metrics: meter?.metrics)
             meter?.finish(
                 status: status, modelLatency: phase == .relaying ? ContinuousClock.now - sentAt : nil, modelFailed: false)
             releaseInstance()
@@ -459,7 +470,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
         guard phase == .relaying else { return }
         upstream?.close()
         upstream = nil
-        record.update { $0.error = failure.code }
+        logged.error = failure.code
         logger.warning(
             "relay ended early",
             metadata: [
@@ -479,9 +490,10 @@ final class ProxyExchange: UpstreamResponseReceiver {
     }
 
     private func completeRelay(failure: RelayFailure?) {
-        observer?.report(to: record, metrics: meter?.metrics)
+        observer?.report(into: &logged, metrics: meter?.metrics)
+        let now = ContinuousClock.now
         meter?.finish(
-            status: status, modelLatency: ContinuousClock.now - sentAt, modelFailed: status >= 400 || failure != nil)
+            status: status, modelLatency: now - sentAt, modelFailed: status >= 400 || failure != nil, at: now)
         releaseInstance()
         // A body cut short can only be told by closing, unless it is chunked or a stream that
         // carries the error as an event.
@@ -496,10 +508,8 @@ final class ProxyExchange: UpstreamResponseReceiver {
         upstream = nil
         let code = Int(error.status.code)
         let envelope = error.openAIEnvelope()
-        record.update {
-            $0.status = code
-            $0.bytesOut = envelope.count
-        }
+        logged.status = code
+        logged.bytesOut = envelope.count
         meter?.finish(status: code, modelLatency: nil, modelFailed: [502, 504].contains(code))
         releaseInstance()
         let closes = closeConnection || clientAskedToClose
@@ -514,8 +524,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
         if closes { bytes.writeStaticString("connection: close\r\n") }
         bytes.writeStaticString("\r\n")
         bytes.writeBytes(envelope)
-        handler.write(bytes)
-        handler.flush()
+        handler.writeAndFlush(bytes)
         finish(closeConnection: closes)
     }
 
@@ -534,6 +543,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
 
     private func finish(closeConnection: Bool) {
         phase = .done
+        record.update { swap(&$0, &logged) }  // moved, not copied
         forwarder.accessLog.write(record, method: head.method.rawValue, path: rawPath, client: client, end: .now)
         handler.exchangeEnded(self, closeConnection: closeConnection)
     }

@@ -41,8 +41,15 @@ final class UpstreamConnectionPool: Sendable {
     /// SGLang, llama-cpp-python) close idle connections after 5 s; reusing one at that moment
     /// races the close, and a request lost that way could not be resent.
     static let reuseWindow = TimeAmount.seconds(4)
-    /// Newest last, per instance and loop.
-    private let idle = Mutex<[Key: [IdleConnection]]>([:])
+    /// Newest last, per instance and loop. A list is an object found with the dictionary's
+    /// getter and changed in place: changing an array stored in the dictionary would go through
+    /// the subscript's `_modify` accessor, whose frame is allocated on every call.
+    private final class IdleList {
+        var connections: [IdleConnection] = []
+    }
+
+    /// Lists are read and changed only under this lock.
+    private let idle = Mutex<[Key: IdleList]>([:])
     /// Made once: building a TLS context loads the trust roots.
     private let tls: Result<NIOSSLContext, any Error> = Result {
         try NIOSSLContext(configuration: .makeClientConfiguration())
@@ -54,10 +61,11 @@ final class UpstreamConnectionPool: Sendable {
         let oldest = NIODeadline.now() - Self.reuseWindow
         var stale: [IdleConnection] = []
         let fresh = idle.withLock { idle -> NIOLoopBound<UpstreamConnectionHandler>? in
-            guard let newest = idle[key]?.popLast() else { return nil }
+            guard let list = idle[key], let newest = list.connections.popLast() else { return nil }
             if newest.since >= oldest { return newest.handler }
             // The newest is too old, so are all the others.
-            stale = [newest] + (idle.removeValue(forKey: key) ?? [])
+            stale = list.connections + [newest]
+            list.connections = []
             return nil
         }
         for connection in stale { connection.channel.close(promise: nil) }
@@ -71,8 +79,15 @@ final class UpstreamConnectionPool: Sendable {
         let entry = IdleConnection(
             channel: channel, handler: NIOLoopBound(connection, eventLoop: channel.eventLoop), since: .now())
         let kept = idle.withLock { idle in
-            guard idle[key, default: []].count < Self.idleLimit else { return false }
-            idle[key, default: []].append(entry)
+            let list: IdleList
+            if let existing = idle[key] {
+                list = existing
+            } else {
+                list = IdleList()
+                idle[key] = list
+            }
+            guard list.connections.count < Self.idleLimit else { return false }
+            list.connections.append(entry)
             return true
         }
         if !kept { channel.close(promise: nil) }
@@ -80,7 +95,7 @@ final class UpstreamConnectionPool: Sendable {
 
     /// How many idle connections this loop holds for the instance.
     func idleCount(_ url: InstanceURL, on loop: any EventLoop) -> Int {
-        idle.withLock { $0[Key(url, loop)]?.count ?? 0 }
+        idle.withLock { $0[Key(url, loop)]?.connections.count ?? 0 }
     }
 
     /// Closes a connection the instance asked to close after its response, and opens a spare
@@ -98,7 +113,7 @@ final class UpstreamConnectionPool: Sendable {
     /// instances); one left unused past the reuse window is closed and not replaced.
     func prepareSpare(_ url: InstanceURL, on loop: any EventLoop, timeout: Duration) {
         let key = Key(url, loop)
-        guard idle.withLock({ $0[key]?.isEmpty ?? true }) else { return }
+        guard idle.withLock({ $0[key]?.connections.isEmpty ?? true }) else { return }
         connect(url, on: loop, timeout: timeout).whenSuccess { channel in
             // Same loop: the channel was opened on it.
             guard let handler = try? channel.pipeline.syncOperations.handler(type: UpstreamConnectionHandler.self) else {
@@ -150,7 +165,7 @@ final class UpstreamConnectionPool: Sendable {
 
     private func forget(_ channel: any Channel, _ key: Key) {
         idle.withLock { idle in
-            idle[key]?.removeAll { $0.channel === channel }
+            idle[key]?.connections.removeAll { $0.channel === channel }
         }
     }
 
@@ -158,7 +173,7 @@ final class UpstreamConnectionPool: Sendable {
     func closeAll() {
         let channels = idle.withLock { idle in
             defer { idle.removeAll() }
-            return idle.values.flatMap { $0.map(\.channel) }
+            return idle.values.flatMap { $0.connections.map(\.channel) }
         }
         for channel in channels { channel.close(promise: nil) }
     }

@@ -28,11 +28,20 @@ struct RelayObserver {
     }
 
     func report(to record: RequestRecord?, metrics: PoolMetrics?) {
+        var fields = RequestRecord.Fields()
+        report(into: &fields, metrics: metrics)
         record?.update {
-            $0.bytesOut = bytes
-            $0.promptTokens = usage.promptTokens
-            $0.completionTokens = usage.completionTokens
+            $0.bytesOut = fields.bytesOut
+            $0.promptTokens = fields.promptTokens
+            $0.completionTokens = fields.completionTokens
         }
+    }
+
+    /// The same, into fields gathered for the record by their owner.
+    func report(into fields: inout RequestRecord.Fields, metrics: PoolMetrics?) {
+        fields.bytesOut = bytes
+        fields.promptTokens = usage.promptTokens
+        fields.completionTokens = usage.completionTokens
         if let prompt = usage.promptTokens { metrics?.promptTokens.increment(by: Int64(prompt)) }
         if let completion = usage.completionTokens { metrics?.completionTokens.increment(by: Int64(completion)) }
     }

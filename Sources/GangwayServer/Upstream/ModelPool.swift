@@ -78,10 +78,16 @@ public final class ModelPool: Sendable {
     func acquire(excluding tried: Set<Int>) -> Instance? {
         let policy = settings.routing
         let chosen = state.withLock { state -> Int? in
-            let loads = (0..<instances.count).map {
-                InstanceLoad(index: $0, outstanding: state.outstanding[$0], routable: state.health[$0].isRoutable)
-            }
-            guard let index = InstanceSelector.choose(policy: policy, loads: loads, excluding: tried, using: &state.rng)
+            var rng = state.rng
+            defer { state.rng = rng }
+            guard
+                let index = InstanceSelector.choose(
+                    policy: policy, count: instances.count,
+                    load: {
+                        InstanceLoad(
+                            index: $0, outstanding: state.outstanding[$0], routable: state.health[$0].isRoutable)
+                    },
+                    excluding: tried, using: &rng)
             else { return nil }
             state.outstanding[index] += 1
             return index

@@ -53,6 +53,32 @@ struct RoutingCoreTests {
         #expect(InstanceSelector.choose(policy: .random, loads: [], using: &rng) == nil)
     }
 
+    @Test(
+        "the choice is the one drawn uniformly from the eligible instances, for any loads",
+        arguments: [RoutingPolicy.random, .leastOutstandingRequests])
+    func sameAsDrawingFromTheEligible(policy: RoutingPolicy) {
+        // Reference: list the eligible instances, then draw one with the same generator.
+        func reference(_ loads: [InstanceLoad], _ tried: Set<Int>, _ rng: inout SeededGenerator) -> Int? {
+            var eligible = loads.filter { $0.routable && !tried.contains($0.index) }
+            if policy == .leastOutstandingRequests, let fewest = eligible.map(\.outstanding).min() {
+                eligible.removeAll { $0.outstanding != fewest }
+            }
+            return eligible.randomElement(using: &rng)?.index
+        }
+        var shapes = SeededGenerator(state: 11)
+        for round in 0..<500 {
+            let loads = (0..<Int.random(in: 0...6, using: &shapes)).map {
+                InstanceLoad(
+                    index: $0, outstanding: Int.random(in: 0...2, using: &shapes), routable: Bool.random(using: &shapes))
+            }
+            let tried = Set(loads.indices.filter { _ in Int.random(in: 0..<4, using: &shapes) == 0 })
+            var chooser = SeededGenerator(state: UInt64(round))
+            var drawer = SeededGenerator(state: UInt64(round))
+            let chosen = InstanceSelector.choose(policy: policy, loads: loads, excluding: tried, using: &chooser)
+            #expect(chosen == reference(loads, tried, &drawer), "loads \(loads), tried \(tried)")
+        }
+    }
+
     @Test("health leaves rotation after N failures and returns after M successes")
     func healthThresholds() {
         var health = InstanceHealth(unhealthyThreshold: 2, healthyThreshold: 3)
