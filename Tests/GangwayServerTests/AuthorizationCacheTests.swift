@@ -72,6 +72,19 @@ struct HeaderForwardingTests {
         #expect(String(buffer: lines) == "content-type: text/event-stream\r\nx-request-id: abc\r\n")
     }
 
+    @Test("kept lines come out as CRLF lines `name: value` whatever their spacing, in order, none lost")
+    func responseLineForms() throws {
+        let head = try UpstreamResponseHead(
+            parsing: ByteBuffer(
+                string: "HTTP/1.1 200 OK\r\nA: 1\r\nB: 2\r\nServer: s\r\nC:3\r\nD: 4  \nE: \r\nF: 6\r\n"
+                    + "Content-Length: 0\r\nG:  7\r\nH: 8\r\n\r\n"))
+        var lines = ByteBuffer()
+        HeaderForwarding.writeResponseHeaderLines(head, into: &lines)
+        #expect(
+            String(buffer: lines)
+                == "A: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\nE: \r\nF: 6\r\nG: 7\r\nH: 8\r\n")
+    }
+
     @Test("matching ignores ASCII case only, and needs the whole name")
     func matching() {
         let names = [Array("content-length".utf8)]

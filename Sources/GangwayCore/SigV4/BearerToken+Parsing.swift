@@ -39,14 +39,16 @@ extension BearerToken {
     /// pick a verifier; a malformed token after it is the token parser's to refuse). Compared as
     /// bytes: this runs on every request.
     public static func isBearerAuthorization(_ header: String) -> Bool {
-        // Concrete `String.UTF8View` (a generic parameter here is not specialised across modules,
-        // and its iterators cost more than the comparison).
-        let bytes = header.utf8
-        let scheme = "bearer".utf8
-        guard bytes.count >= scheme.count else { return false }
-        return zip(bytes, scheme).allSatisfy { byte, expected in
-            let lowered = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
-            return lowered == expected
+        var header = header  // a native string's bytes are read in place
+        return header.withUTF8 { bytes in
+            let scheme: StaticString = "bearer"
+            guard bytes.count >= scheme.utf8CodeUnitCount else { return false }
+            for offset in 0..<scheme.utf8CodeUnitCount {
+                let byte = bytes[offset]
+                let lowered = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+                guard lowered == scheme.utf8Start[offset] else { return false }
+            }
+            return true
         }
     }
 

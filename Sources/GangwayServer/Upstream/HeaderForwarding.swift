@@ -45,17 +45,44 @@ enum HeaderForwarding {
         writeLines(head.bytes, head.fields, dropping: notForwardedToClient, into: &buffer)
     }
 
+    /// Lines written as they came, consecutive ones in one copy; a line spelled otherwise than
+    /// `name: value` CRLF (other spacing, a bare LF) is written in that canonical form.
     private static func writeLines(
         _ bytes: ByteBuffer, _ fields: [HTTP1Field], dropping names: [[UInt8]], into buffer: inout ByteBuffer
     ) {
         bytes.withUnsafeReadableBytes { raw in
+            var run = 0..<0
+            func writeRun() {
+                if !run.isEmpty { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: raw[run])) }
+                run = 0..<0
+            }
             for field in fields where !matches(UnsafeRawBufferPointer(rebasing: raw[field.name]), names) {
+                if let line = canonicalLine(raw, field) {
+                    if run.isEmpty || run.upperBound != line.lowerBound {
+                        writeRun()
+                        run = line
+                    } else {
+                        run = run.lowerBound..<line.upperBound
+                    }
+                    continue
+                }
+                writeRun()
                 buffer.writeBytes(UnsafeRawBufferPointer(rebasing: raw[field.name]))
                 buffer.writeStaticString(": ")
                 buffer.writeBytes(UnsafeRawBufferPointer(rebasing: raw[field.value]))
                 buffer.writeStaticString("\r\n")
             }
+            writeRun()
         }
+    }
+
+    /// The field's whole line, CRLF included, when it reads exactly `name: value` CRLF.
+    private static func canonicalLine(_ raw: UnsafeRawBufferPointer, _ field: HTTP1Field) -> Range<Int>? {
+        let end = field.value.upperBound
+        guard field.value.lowerBound == field.name.upperBound + 2, raw[field.name.upperBound + 1] == UInt8(ascii: " "),
+            end + 1 < raw.count, raw[end] == UInt8(ascii: "\r"), raw[end + 1] == UInt8(ascii: "\n")
+        else { return nil }
+        return field.name.lowerBound..<end + 2
     }
 
     /// Whether `name` is one of `lowercasedNames`, ignoring ASCII letter case.
