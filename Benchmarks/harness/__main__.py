@@ -16,7 +16,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from contestants import SLOW_TOKENS_PER_SECOND, Direct, Gangway, HAProxy, LiteLLM, Nginx, Upstreams  # noqa: E402
+from contestants import (  # noqa: E402
+    IDLE_TOKENS_PER_SECOND, SLOW_TOKENS_PER_SECOND, Direct, Gangway, HAProxy, LiteLLM, Nginx, Upstreams)
 from measure import Tools  # noqa: E402
 from processes import RSSSampler  # noqa: E402
 from report import render_markdown, render_table, summarise  # noqa: E402
@@ -34,6 +35,7 @@ STREAM_CONCURRENCY = [1, 256]
 STREAM_TOKENS = 5           # per stream in the first-token and gap figures (100 ms at 50 tokens/s)
 STALL_FACTOR = 10           # a gap over 10x the upstream's pace is a stall
 HOLD_S = 4                  # capacity: seconds every stream is held open after the ramp
+WIDE_STREAMS = 5000         # held at the idle pace (250 ms), the issue's concurrency figure
 
 
 def log(message):
@@ -100,27 +102,46 @@ def run_round(round_index, contestants, tools, profile, rows):
                                      under_10ms=under_10))
 
 
+def hold_streams(contestant, tools, role, streams, tokens_per_second):
+    """Opens `streams` streams over a ramp and holds them all HOLD_S more seconds. Held means
+    every stream opened, none failed, and no gap (first event included) exceeded 10x the pace.
+    Returns (held, peak RSS, the load generator's report)."""
+    pace = 1 / tokens_per_second
+    # 500 new connections a second: faster bursts overflow the mock upstream's accept queue
+    # (backlog 256), and the SYN retries that follow read as one-second stalls.
+    ramp = max(1.0, streams / 500)
+    tokens = math.ceil((ramp + HOLD_S + 3) / pace)   # outlasts the window
+    sampler = RSSSampler(contestant.process) if contestant.process else None
+    report = tools.streams(contestant, role, streams, ramp + HOLD_S, tokens, ramp=ramp,
+                           once=True, stall_ms=STALL_FACTOR * pace * 1000, sampler=sampler)
+    held = (report["peak_open"] == streams and report["failed"] == 0 and report["stalled"] == 0
+            and report["stalled_open"] == 0)
+    return held, sampler.peak if sampler else None, report
+
+
 def capacity(contestants, tools, ladder, rows):
-    """The most concurrent streams at a 50 ms pace held without a stall, climbing a ladder:
-    streams open over a ramp, then all are held for HOLD_S more seconds. Held means every
-    stream opened, none failed, and no gap (first event included) exceeded 10x the pace."""
-    pace = 1 / SLOW_TOKENS_PER_SECOND
+    """The most concurrent streams at a 50 ms pace held without a stall, climbing a ladder."""
     for contestant in contestants:
         for streams in ladder:
-            # 500 new connections a second: faster bursts overflow the mock upstream's accept queue
-            # (backlog 256), and the SYN retries that follow read as one-second stalls.
-            ramp = max(1.0, streams / 500)
-            tokens = math.ceil((ramp + HOLD_S + 3) / pace)   # outlasts the window
-            sampler = RSSSampler(contestant.process) if contestant.process else None
             log(f"capacity: {contestant.name} with {streams} streams")
-            report = tools.streams(contestant, "slow", streams, ramp + HOLD_S, tokens, ramp=ramp,
-                                   once=True, stall_ms=STALL_FACTOR * pace * 1000, sampler=sampler)
-            held = (report["peak_open"] == streams and report["failed"] == 0 and report["stalled"] == 0
-                    and report["stalled_open"] == 0)
+            held, rss, report = hold_streams(contestant, tools, "slow", streams, SLOW_TOKENS_PER_SECOND)
             rows["capacity"].append(dict(contestant=contestant.name, streams=streams, held=held,
-                                         rss_peak_mb=sampler.peak if sampler else None, report=report))
+                                         rss_peak_mb=rss, report=report))
             if not held:
                 break
+
+
+def wide(contestants, tools, rows):
+    """WIDE_STREAMS streams at the idle pace (250 ms): as many open at once as the issue asks,
+    at the chunk rate the load generator and upstream can keep up on their one core. LiteLLM,
+    which holds none at 50 ms, is left out (it would take minutes to refuse)."""
+    for contestant in contestants:
+        if contestant.name == "litellm":
+            continue
+        log(f"wide: {contestant.name} with {WIDE_STREAMS} streams at a 250 ms pace")
+        held, rss, report = hold_streams(contestant, tools, "idle", WIDE_STREAMS, IDLE_TOKENS_PER_SECOND)
+        rows["wide"].append(dict(contestant=contestant.name, streams=WIDE_STREAMS, held=held,
+                                 rss_peak_mb=rss, report=report))
 
 
 def soak(contestants, tools, minutes, rows):
@@ -168,6 +189,8 @@ def main():
     parser.add_argument("--quick", action="store_true", help="about 3 minutes: fewer rounds, shorter steps")
     parser.add_argument("--soak", action="store_true", help="soak mode: half the peak rate, RSS over time")
     parser.add_argument("--soak-minutes", type=float, default=30)
+    parser.add_argument("--streams-only", action="store_true",
+                        help="only the concurrent-streams figures (about 2 minutes): results in streams.json/md")
     parser.add_argument("--only", help="comma-separated contestants (direct is always included)")
     parser.add_argument("--rounds", type=int, help="override the profile's number of rounds")
     parser.add_argument("--gangway", required=True, help="release gangway binary")
@@ -205,15 +228,20 @@ def main():
         for contestant in contestants:
             warm_up(tools, contestant)
         time.sleep(1)
-        rows = {"latency": [], "wrk": [], "streams": [], "rate": [], "capacity": [], "soak": [],
+        rows = {"latency": [], "wrk": [], "streams": [], "rate": [], "capacity": [], "wide": [], "soak": [],
                 "rss_idle_mb": {c.name: c.process.rss_mb() for c in contestants if c.process}}
         if args.soak:
             soak(contestants, tools, args.soak_minutes, rows)
             name = "soak"
+        elif args.streams_only:
+            capacity(contestants, tools, profile["capacity"], rows)
+            wide(contestants, tools, rows)
+            name = "streams"
         else:
             for round_index in range(profile["rounds"]):
                 run_round(round_index, contestants, tools, profile, rows)
             capacity(contestants, tools, profile["capacity"], rows)
+            wide(contestants, tools, rows)
             time.sleep(2)
             rows["rss_idle_after_mb"] = {c.name: c.process.rss_mb() for c in contestants if c.process}
             name = "latest"
@@ -223,7 +251,8 @@ def main():
         upstreams.stop()
 
     meta = dict(date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-                mode="soak" if args.soak else ("quick" if args.quick else "full"), profile=profile,
+                mode="soak" if args.soak else ("streams" if args.streams_only else ("quick" if args.quick else "full")),
+                profile=profile,
                 seconds=round(time.monotonic() - started), tools=tool_versions(args.venv),
                 pinning="proxy under test on CPU 0; load generator and upstreams on CPU 1",
                 load=os.getloadavg())

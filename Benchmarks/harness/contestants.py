@@ -20,18 +20,21 @@ CANNED_COMPLETION = json.dumps({
 }, separators=(",", ":"))
 
 # The three upstream roles every contestant forwards to.
-ROLES = ("chat", "stream", "slow")
-# Pace of the two mock model servers: "stream" for first-token and per-chunk figures, "slow"
-# (50 ms a chunk) for the concurrent-streams capacity figure.
+ROLES = ("chat", "stream", "slow", "idle")
+# Pace of the mock model servers: "stream" for first-token and per-chunk figures, "slow" (50 ms
+# a chunk) for the concurrent-streams capacity figure, "idle" (250 ms a chunk) for holding more
+# streams than the load generator and upstream can pace at 50 ms on their one core (5,000 at
+# 250 ms is the chunk rate of 1,000 at 50 ms).
 STREAM_TOKENS_PER_SECOND = 50
 SLOW_TOKENS_PER_SECOND = 20
+IDLE_TOKENS_PER_SECOND = 4
 
 NGINX_EVENTS = "events { worker_connections 19000; multi_accept on; }\n"
 
 
 class Upstreams:
     def __init__(self, work, gangway):
-        self.ports = {"chat": free_port(), "stream": free_port(), "slow": free_port()}
+        self.ports = {"chat": free_port(), "stream": free_port(), "slow": free_port(), "idle": free_port()}
         conf = os.path.join(work, "upstream-nginx.conf")
         with open(conf, "w") as f:
             f.write(
@@ -52,6 +55,9 @@ class Upstreams:
             Process("mock-slow", [gangway, "mock-model", "--port", str(self.ports["slow"]),
                                   "--tokens-per-second", str(SLOW_TOKENS_PER_SECOND)], LOAD_CPU,
                     os.path.join(work, "mock-slow.log")),
+            Process("mock-idle", [gangway, "mock-model", "--port", str(self.ports["idle"]),
+                                  "--tokens-per-second", str(IDLE_TOKENS_PER_SECOND)], LOAD_CPU,
+                    os.path.join(work, "mock-idle.log")),
         ]
         for process, port in zip(self.processes, self.ports.values()):
             wait_for_port(port, 30, process.popen)
@@ -72,7 +78,7 @@ class Contestant:
         self.headers = []
 
     def model_for(self, role):
-        return {"chat": "bench", "stream": "bench-stream", "slow": "bench-slow"}[role]
+        return {"chat": "bench", "stream": "bench-stream", "slow": "bench-slow", "idle": "bench-idle"}[role]
 
     def stop(self):
         if self.process is not None:
