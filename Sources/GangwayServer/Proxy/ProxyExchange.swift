@@ -541,7 +541,9 @@ final class ProxyExchange: UpstreamResponseReceiver {
         instance = nil
     }
 
+    /// Runs once per exchange (every caller checks the phase first), so the fields can be moved.
     private func finish(closeConnection: Bool) {
+        assert(phase != .done, "an exchange finished twice")
         phase = .done
         record.update { swap(&$0, &logged) }  // moved, not copied
         forwarder.accessLog.write(record, method: head.method.rawValue, path: rawPath, client: client, end: .now)
