@@ -43,12 +43,9 @@ extension BearerToken {
         return header.withUTF8 { bytes in
             let scheme: StaticString = "bearer"
             guard bytes.count >= scheme.utf8CodeUnitCount else { return false }
-            for offset in 0..<scheme.utf8CodeUnitCount {
-                let byte = bytes[offset]
-                let lowered = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
-                guard lowered == scheme.utf8Start[offset] else { return false }
-            }
-            return true
+            return ASCIICase.equals(
+                UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[..<scheme.utf8CodeUnitCount]),
+                lowercased: scheme)
         }
     }
 

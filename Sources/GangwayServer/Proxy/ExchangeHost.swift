@@ -4,15 +4,29 @@ import NIOCore
 /// decoder read, ``FastRequestHandler`` for requests read straight from the bytes.
 protocol ExchangeHost: AnyObject {
     var allocator: ByteBufferAllocator { get }
-    /// Writes response bytes, framed by the exchange.
-    func write(_ bytes: ByteBuffer)
-    func flush()
-    /// `write` then `flush` in one pass down the pipeline.
-    func writeAndFlush(_ bytes: ByteBuffer)
+    /// Where response bytes go in: the connection's first handler, or for connections NIO's
+    /// decoder reads, below NIO's response encoder. Nil once the handler has left its pipeline.
+    var responseOutput: ChannelHandlerContext? { get }
     /// Calls the exchange's `checkTimeouts()` no later than `due`.
     func wake(at due: ContinuousClock.Instant)
     /// The exchange's response has ended (or the client is gone).
     func exchangeEnded(_ exchange: ProxyExchange, closeConnection: Bool)
+}
+
+extension ExchangeHost {
+    /// Writes response bytes, framed by the exchange.
+    func write(_ bytes: ByteBuffer) {
+        responseOutput?.write(NIOAny(bytes), promise: nil)
+    }
+
+    func flush() {
+        responseOutput?.flush()
+    }
+
+    /// `write` then `flush` in one pass down the pipeline.
+    func writeAndFlush(_ bytes: ByteBuffer) {
+        responseOutput?.writeAndFlush(NIOAny(bytes), promise: nil)
+    }
 }
 
 /// One timer per client connection for its exchanges' timeouts. A later time keeps the timer
@@ -23,8 +37,8 @@ final class ConnectionTimer {
     private var scheduled: Scheduled<Void>?
     private var due: ContinuousClock.Instant?
 
-    /// Whether the timer already fires no later than `due`: hosts ask first, so the usual call
-    /// builds no closure.
+    /// Whether the timer already fires no later than `due`. Hosts ask before calling `wake`,
+    /// so the usual call (twice per request) passes no closure.
     func covers(_ due: ContinuousClock.Instant) -> Bool {
         guard scheduled != nil, let armed = self.due else { return false }
         return armed <= due

@@ -180,17 +180,8 @@ final class FastRequestHandler: ChannelInboundHandler, RemovableChannelHandler, 
     /// The channel's, read once: the channel guards it with a lock.
     private(set) var allocator = ByteBufferAllocator()
 
-    func write(_ bytes: ByteBuffer) {
-        context?.write(wrapOutboundOut(bytes), promise: nil)
-    }
-
-    func flush() {
-        context?.flush()
-    }
-
-    func writeAndFlush(_ bytes: ByteBuffer) {
-        context?.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
-    }
+    /// This handler's own place, next to the socket.
+    var responseOutput: ChannelHandlerContext? { context }
 
     func wake(at due: ContinuousClock.Instant) {
         guard let context, !timer.covers(due) else { return }

@@ -3,6 +3,7 @@ import Glibc
 #else
 import Darwin
 #endif
+import GangwayCore
 import NIOCore
 
 /// A header line's name and value (without the spaces around it) as positions in a head's bytes.
@@ -41,14 +42,7 @@ enum HTTP1Syntax {
 
     /// Whether `range` holds `lowercased` in any ASCII letter case.
     static func equalsLowercased(_ raw: UnsafeRawBufferPointer, _ range: Range<Int>, _ lowercased: StaticString) -> Bool {
-        guard range.count == lowercased.utf8CodeUnitCount else { return false }
-        let expected = lowercased.utf8Start
-        for offset in 0..<range.count {
-            let byte = raw[range.lowerBound + offset]
-            let lowered = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
-            guard lowered == expected[offset] else { return false }
-        }
-        return true
+        ASCIICase.equals(UnsafeRawBufferPointer(rebasing: raw[range]), lowercased: lowercased)
     }
 
     /// Whether `range` starts with `prefix`, byte for byte.

@@ -178,18 +178,8 @@ final class OpenAIChannelHandler: ChannelDuplexHandler, RemovableChannelHandler,
         }
     }
 
-    /// Writes response bytes, framed by the exchange.
-    func write(_ bytes: ByteBuffer) {
-        output?.write(NIOAny(bytes), promise: nil)
-    }
-
-    func flush() {
-        output?.flush()
-    }
-
-    func writeAndFlush(_ bytes: ByteBuffer) {
-        output?.writeAndFlush(NIOAny(bytes), promise: nil)
-    }
+    /// Below NIO's response encoder: the exchange writes the response as bytes.
+    var responseOutput: ChannelHandlerContext? { output }
 
     /// The channel's, read once: the channel guards it with a lock.
     private(set) var allocator = ByteBufferAllocator()

@@ -28,20 +28,23 @@ struct RelayObserver {
     }
 
     func report(to record: RequestRecord?, metrics: PoolMetrics?) {
-        var fields = RequestRecord.Fields()
-        report(into: &fields, metrics: metrics)
-        record?.update {
-            $0.bytesOut = fields.bytesOut
-            $0.promptTokens = fields.promptTokens
-            $0.completionTokens = fields.completionTokens
-        }
+        record?.update { fill(&$0) }
+        countTokens(in: metrics)
     }
 
     /// The same, into fields gathered for the record by their owner.
     func report(into fields: inout RequestRecord.Fields, metrics: PoolMetrics?) {
+        fill(&fields)
+        countTokens(in: metrics)
+    }
+
+    private func fill(_ fields: inout RequestRecord.Fields) {
         fields.bytesOut = bytes
         fields.promptTokens = usage.promptTokens
         fields.completionTokens = usage.completionTokens
+    }
+
+    private func countTokens(in metrics: PoolMetrics?) {
         if let prompt = usage.promptTokens { metrics?.promptTokens.increment(by: Int64(prompt)) }
         if let completion = usage.completionTokens { metrics?.completionTokens.increment(by: Int64(completion)) }
     }

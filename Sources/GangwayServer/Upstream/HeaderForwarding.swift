@@ -1,3 +1,4 @@
+import GangwayCore
 import HTTPTypes
 import NIOCore
 import NIOHTTP1
@@ -92,19 +93,8 @@ enum HeaderForwarding {
     }
 
     static func matches(_ name: UnsafeRawBufferPointer, _ lowercasedNames: [[UInt8]]) -> Bool {
-        let length = name.count
-        for candidate in lowercasedNames where candidate.count == length {
-            var equal = true
-            for offset in 0..<length {
-                let byte = name[offset]
-                let lowered = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
-                if lowered != candidate[offset] {
-                    equal = false
-                    break
-                }
-            }
-            if equal { return true }
+        lowercasedNames.contains { candidate in
+            candidate.count == name.count && candidate.withUnsafeBytes { ASCIICase.equals(name, lowercased: $0) }
         }
-        return false
     }
 }

@@ -2,7 +2,6 @@
 import GangwayTesting
 import NIOCore
 import NIOPosix
-import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -14,29 +13,18 @@ import Glibc
 /// writable. It counts the bytes the kernel has accepted, so a test can see whether the
 /// gateway is still reading.
 private final class FloodingInstance: Sendable {
-    let channel: any Channel
-    private let counter: SentBytes
+    private let server: ScriptedServer
+    private let sent = SharedCount()
 
-    var port: Int { channel.localAddress!.port! }
-    var bodyBytesSent: Int { counter.bytes.load(ordering: .relaxed) }
+    var port: Int { server.port }
+    var bodyBytesSent: Int { sent.current }
 
     init(bodyBytes: Int) async throws {
-        let counter = SentBytes()
-        channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .childChannelInitializer { child in
-                child.eventLoop.makeCompletedFuture {
-                    try child.pipeline.syncOperations.addHandler(FloodHandler(total: bodyBytes, counter: counter))
-                }
-            }
-            .bind(host: "127.0.0.1", port: 0).get()
-        self.counter = counter
+        let sent = self.sent
+        server = try await ScriptedServer { FloodHandler(total: bodyBytes, sent: sent) }
     }
 
-    func stop() async { try? await channel.close() }
-}
-
-private final class SentBytes: Sendable {
-    let bytes = Atomic<Int>(0)
+    func stop() async { await server.stop() }
 }
 
 private final class FloodHandler: ChannelInboundHandler {
@@ -47,14 +35,14 @@ private final class FloodHandler: ChannelInboundHandler {
     /// The pattern from any phase: `pattern[offset % 251...]` continues the body at `offset`.
     static let pattern: [UInt8] = (0..<(chunkSize + 251)).map { UInt8($0 % 251) }
     let total: Int
-    let counter: SentBytes
+    let sent: SharedCount
     private var received = ""
     private var offset = 0
     private var streaming = false
 
-    init(total: Int, counter: SentBytes) {
+    init(total: Int, sent: SharedCount) {
         self.total = total
-        self.counter = counter
+        self.sent = sent
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -86,9 +74,9 @@ private final class FloodHandler: ChannelInboundHandler {
             chunk.writeBytes(Self.pattern[offset % 251..<offset % 251 + size])
             chunk.writeString("\r\n")
             offset += size
-            let counter = self.counter
+            let sent = self.sent
             let promise = context.eventLoop.makePromise(of: Void.self)
-            promise.futureResult.whenSuccess { counter.bytes.add(size, ordering: .relaxed) }
+            promise.futureResult.whenSuccess { sent.add(size) }
             context.writeAndFlush(wrapOutboundOut(chunk), promise: promise)
         }
         if offset >= total {

@@ -2,36 +2,25 @@
 import GangwayTesting
 import NIOCore
 import NIOPosix
-import Synchronization
 import Testing
 
 /// A model server that answers every chat request with the same bytes, written by the test,
 /// and `/ping` with 200; it counts the connections that carried chat requests.
 private final class ScriptedInstance: Sendable {
-    let channel: any Channel
-    private let accepted: Accepted
+    private let server: ScriptedServer
+    private let chatConnectionCount = SharedCount()
 
-    var port: Int { channel.localAddress!.port! }
-    var chatConnections: Int { accepted.count.load(ordering: .relaxed) }
+    var port: Int { server.port }
+    var chatConnections: Int { chatConnectionCount.current }
 
     init(answer: String, closeAfterAnswer: Bool = false) async throws {
-        let accepted = Accepted()
-        channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .childChannelInitializer { child in
-                child.eventLoop.makeCompletedFuture {
-                    try child.pipeline.syncOperations.addHandler(
-                        ScriptedAnswerHandler(answer: answer, closeAfterAnswer: closeAfterAnswer, accepted: accepted))
-                }
-            }
-            .bind(host: "127.0.0.1", port: 0).get()
-        self.accepted = accepted
+        let count = chatConnectionCount
+        server = try await ScriptedServer {
+            ScriptedAnswerHandler(answer: answer, closeAfterAnswer: closeAfterAnswer, chatConnections: count)
+        }
     }
 
-    func stop() async { try? await channel.close() }
-}
-
-private final class Accepted: Sendable {
-    let count = Atomic<Int>(0)
+    func stop() async { await server.stop() }
 }
 
 /// Reads whole requests (head and `Content-Length` body) and answers each.
@@ -41,14 +30,14 @@ private final class ScriptedAnswerHandler: ChannelInboundHandler {
 
     let answer: String
     let closeAfterAnswer: Bool
-    let accepted: Accepted
+    let chatConnections: SharedCount
     private var received = ""
     private var answeredChat = false
 
-    init(answer: String, closeAfterAnswer: Bool, accepted: Accepted) {
+    init(answer: String, closeAfterAnswer: Bool, chatConnections: SharedCount) {
         self.answer = answer
         self.closeAfterAnswer = closeAfterAnswer
-        self.accepted = accepted
+        self.chatConnections = chatConnections
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -65,7 +54,7 @@ private final class ScriptedAnswerHandler: ChannelInboundHandler {
             let reply = isPing ? "HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n" : answer
             if !isPing, !answeredChat {
                 answeredChat = true
-                accepted.count.add(1, ordering: .relaxed)
+                chatConnections.add(1)
             }
             context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: reply)), promise: nil)
             if !isPing, closeAfterAnswer { context.close(promise: nil) }

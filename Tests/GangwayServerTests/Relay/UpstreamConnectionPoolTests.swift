@@ -2,39 +2,18 @@
 import GangwayCore
 import NIOCore
 import NIOPosix
-import Synchronization
 import Testing
-
-/// A TCP listener that only counts the connections it accepts.
-private final class CountingListener: Sendable {
-    let channel: any Channel
-
-    init(group: any EventLoopGroup) async throws {
-        let box = CountBox()
-        channel = try await ServerBootstrap(group: group)
-            .childChannelInitializer { child in
-                box.count.add(1, ordering: .relaxed)
-                return child.eventLoop.makeSucceededVoidFuture()
-            }
-            .bind(host: "127.0.0.1", port: 0).get()
-        self.box = box
-    }
-
-    private let box: CountBox
-    var count: Int { box.count.load(ordering: .relaxed) }
-    var port: Int { channel.localAddress!.port! }
-}
-
-private final class CountBox: Sendable {
-    let count = Atomic<Int>(0)
-}
 
 @Suite("Instance connections")
 struct UpstreamConnectionPoolTests {
     @Test("a spare connection is opened only when the loop holds no idle one, and is handed out next")
     func spareConnection() async throws {
         let group = MultiThreadedEventLoopGroup.singleton
-        let listener = try await CountingListener(group: group)
+        let accepted = SharedCount()
+        let listener = try await ScriptedServer {
+            accepted.add(1)
+            return nil
+        }
         defer { listener.channel.close(promise: nil) }
         let url = try #require(InstanceURL("http://127.0.0.1:\(listener.port)"))
         let pool = UpstreamConnectionPool()
@@ -44,12 +23,12 @@ struct UpstreamConnectionPoolTests {
 
         try await loop.submit { pool.prepareSpare(url, on: loop, timeout: .seconds(2)) }.get()
         #expect(await eventually { (try? await idle()) == 1 })
-        #expect(listener.count == 1)
+        #expect(accepted.current == 1)
 
         // One is idle already: asking again opens nothing.
         try await loop.submit { pool.prepareSpare(url, on: loop, timeout: .seconds(2)) }.get()
         try await Task.sleep(for: .milliseconds(200))
-        #expect(listener.count == 1)
+        #expect(accepted.current == 1)
         #expect(try await idle() == 1)
 
         let handedOut = try await loop.submit { pool.takeIdle(url, on: loop)?.channel?.isActive ?? false }.get()
@@ -57,7 +36,7 @@ struct UpstreamConnectionPoolTests {
         #expect(try await idle() == 0)
         try await loop.submit { pool.prepareSpare(url, on: loop, timeout: .seconds(2)) }.get()
         #expect(await eventually { (try? await idle()) == 1 })
-        #expect(listener.count == 2)
+        #expect(accepted.current == 2)
     }
 
     @Test("a spare that cannot be opened is dropped quietly")
