@@ -53,6 +53,10 @@ public protocol IdentityStore: Sendable {
     /// What ``credential(forAccessKeyID:)`` would answer, when memory already holds the answer:
     /// `.some(nil)` for a key known not to exist, `nil` when only the storage can say. Lets the
     /// network's event loop authenticate without waiting.
+    ///
+    /// A store hands out the same object again only while the key, its user and their
+    /// policies are unchanged (a change makes a new object): a connection that remembers the
+    /// object its last request was admitted with relies on this to admit the next one.
     func credentialInMemory(forAccessKeyID accessKeyID: String) -> AccessKeyCredential??
     /// Notes that the key signed an accepted request. Cheap: uses may be held in memory and
     /// written in batches, so a crash can lose the latest last-used dates (and nothing else).

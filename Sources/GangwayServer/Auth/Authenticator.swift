@@ -264,7 +264,8 @@ public final class Authenticator: Sendable {
                 }
                 remember(token, key: key, now: now)
             }
-            return CallerIdentity(credential: credential, method: .bearerToken, issuedAt: token.issuedAt)
+            return CallerIdentity(
+                credential: credential, method: .bearerToken, issuedAt: token.issuedAt, tokenExpiresAt: token.expiresAt)
         case .sigV4(let signed, let service):
             do {
                 try signed.verify(

@@ -13,6 +13,15 @@ public struct CallerIdentity: Sendable {
     public let method: Method
     /// When the credential was issued: the token's `X-Amz-Date`, or the request's signing time.
     public let issuedAt: Date
+    /// When a bearer token stops being accepted; nil for a signed request.
+    public let tokenExpiresAt: Date?
+
+    public init(credential: AccessKeyCredential, method: Method, issuedAt: Date, tokenExpiresAt: Date? = nil) {
+        self.credential = credential
+        self.method = method
+        self.issuedAt = issuedAt
+        self.tokenExpiresAt = tokenExpiresAt
+    }
 
     public var user: IAMUser { credential.user }
     public var accessKeyID: String { credential.accessKeyID }

@@ -50,15 +50,18 @@ final class RuntimeGuard: Sendable {
 
     /// Throws the 403 to answer unless the caller's policies allow every action the call needs:
     /// `sagemaker:CallWithBearerToken` for a token, `sagemaker:InvokeEndpoint` on the endpoint
-    /// and, for a component, on the component too.
+    /// and, for a component, on the component too. Returns whether the decision rests on the
+    /// policies alone (no condition read the request), so that it holds for the same caller
+    /// and target while the policies stay the same.
+    @discardableResult
     func authorize(
         _ caller: CallerIdentity, endpoint: String, component: String?, now: Date, logger: @autoclosure () -> Logger,
         client: String?
-    ) throws(GatewayError) {
+    ) throws(GatewayError) -> Bool {
         let cacheKey = AuthorizationCache.Key(
             accessKeyID: caller.accessKeyID, endpoint: endpoint, component: component,
             bearerToken: caller.method == .bearerToken)
-        if decisions.isKnownAllowed(cacheKey, policies: caller.policies) { return }
+        if decisions.isKnownAllowed(cacheKey, policies: caller.policies) { return true }
         let endpointARN = ARN.sagemakerEndpoint(name: endpoint, region: region, account: account).description
         var checks: [(String, String)] = []
         if caller.method == .bearerToken {
@@ -90,5 +93,17 @@ final class RuntimeGuard: Sendable {
             }
         }
         if !readsContext { decisions.rememberAllowed(cacheKey, policies: caller.policies) }
+        return !readsContext
+    }
+
+    /// The caller of a request admitted again from its connection's memo, or nil when it must
+    /// be authenticated and authorized afresh (see ``AdmissionMemo``).
+    func readmit(
+        _ memo: AdmissionMemo, sameAuthorization: Bool, endpoint: Substring, component: Substring?, now: Date
+    ) -> CallerIdentity? {
+        guard sameAuthorization else { return nil }
+        let current = authenticator.store.credentialInMemory(forAccessKeyID: memo.caller.accessKeyID) ?? nil
+        return memo.readmits(
+            sameAuthorization: true, endpoint: endpoint, component: component, now: now, current: current)
     }
 }

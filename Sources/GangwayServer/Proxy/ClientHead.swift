@@ -75,4 +75,26 @@ enum ClientHead {
             AuthenticationRequest(head, body: body)
         }
     }
+
+    /// Whether the request's one `Authorization` header is, byte for byte, `expected`.
+    func hasSoleAuthorization(_ expected: [UInt8]) -> Bool {
+        switch self {
+        case .decoded(let head):
+            let values = head.headers["authorization"]
+            return values.count == 1 && values[0].utf8.elementsEqual(expected)
+        case .raw(let head):
+            return head.hasSoleValue("authorization", equalTo: expected)
+        }
+    }
+
+    /// The bytes of the request's one `Authorization` header; nil if it has none or several.
+    var soleAuthorizationBytes: [UInt8]? {
+        let sole =
+            switch self {
+            case .decoded(let head): SoleHeader(head.headers["authorization"])
+            case .raw(let head): head.soleValue("authorization")
+            }
+        guard case .one(let value) = sole else { return nil }
+        return Array(value.utf8)
+    }
 }

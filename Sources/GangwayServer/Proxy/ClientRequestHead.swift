@@ -50,6 +50,21 @@ struct ClientRequestHead: Sendable {
         }
     }
 
+    /// Whether the head has exactly one header named `lowercasedName` and its value is
+    /// `expected`, byte for byte (compared in place, without making text).
+    func hasSoleValue(_ lowercasedName: StaticString, equalTo expected: [UInt8]) -> Bool {
+        bytes.withUnsafeReadableBytes { raw in
+            var matches = false
+            var seen = false
+            for field in fields where HTTP1Syntax.equalsLowercased(raw, field.name, lowercasedName) {
+                guard !seen else { return false }
+                seen = true
+                matches = expected.withUnsafeBytes { UnsafeRawBufferPointer(rebasing: raw[field.value]).elementsEqual($0) }
+            }
+            return matches
+        }
+    }
+
     /// Every header as text, in order, for a SigV4 canonical request.
     var pairs: [(name: String, value: String)] {
         bytes.withUnsafeReadableBytes { raw in

@@ -7,6 +7,10 @@ protocol ExchangeHost: AnyObject {
     /// Where response bytes go in: the connection's first handler, or for connections NIO's
     /// decoder reads, below NIO's response encoder. Nil once the handler has left its pipeline.
     var responseOutput: ChannelHandlerContext? { get }
+    /// Sends what was written: now, or at the end of the event loop's tick (``TickFlusher``).
+    func flush()
+    /// The connection's last admission by bearer token, for its next request.
+    var admissionMemo: AdmissionMemo? { get set }
     /// Calls the exchange's `checkTimeouts()` no later than `due`.
     func wake(at due: ContinuousClock.Instant)
     /// The exchange's response has ended (or the client is gone).
@@ -19,13 +23,9 @@ extension ExchangeHost {
         responseOutput?.write(NIOAny(bytes), promise: nil)
     }
 
-    func flush() {
-        responseOutput?.flush()
-    }
-
-    /// `write` then `flush` in one pass down the pipeline.
     func writeAndFlush(_ bytes: ByteBuffer) {
-        responseOutput?.writeAndFlush(NIOAny(bytes), promise: nil)
+        write(bytes)
+        flush()
     }
 }
 

@@ -11,7 +11,7 @@ import NIOHTTP1
 /// and the router) from that head's first byte on. A head is read only once the exchange before
 /// it has answered, so every byte is framed by exactly one parser and answers keep the order
 /// of requests.
-final class FastRequestHandler: ChannelInboundHandler, RemovableChannelHandler, ExchangeHost {
+final class FastRequestHandler: ChannelInboundHandler, RemovableChannelHandler, ExchangeHost, TickFlushed {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -36,6 +36,9 @@ final class FastRequestHandler: ChannelInboundHandler, RemovableChannelHandler, 
     private var closeWhenIdle = false
     private var clientAddress = ClientAddress()
     private let timer = ConnectionTimer()
+    private var flusher: TickFlusher?
+    private var flushWaits = false
+    var admissionMemo: AdmissionMemo?
 
     init(forwarder: OpenAIForwarder) {
         self.forwarder = forwarder
@@ -43,6 +46,7 @@ final class FastRequestHandler: ChannelInboundHandler, RemovableChannelHandler, 
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        flusher = forwarder.connections.tickFlushers.on(context.eventLoop)
         allocator = context.channel.allocator
         // This handler asks for each read itself, from its own place next to the socket: NIO's
         // automatic read would pass every read request through all the handlers behind it.
@@ -183,6 +187,20 @@ final class FastRequestHandler: ChannelInboundHandler, RemovableChannelHandler, 
     /// This handler's own place, next to the socket.
     var responseOutput: ChannelHandlerContext? { context }
 
+    func flush() {
+        guard !flushWaits, let flusher, let context else { return }
+        if flusher.shouldFlushNow(self) {
+            context.flush()
+        } else {
+            flushWaits = true
+        }
+    }
+
+    func flushHeldBack() {
+        flushWaits = false
+        context?.flush()
+    }
+
     func wake(at due: ContinuousClock.Instant) {
         guard let context, !timer.covers(due) else { return }
         timer.wake(at: due, on: context.eventLoop) { [self] in
@@ -195,6 +213,8 @@ final class FastRequestHandler: ChannelInboundHandler, RemovableChannelHandler, 
         if closeConnection || closeWhenIdle {
             closing = true
             exchange = nil
+            // Closing drops writes not yet flushed.
+            context.flush()
             context.close(promise: nil)
             return
         }

@@ -40,6 +40,7 @@ final class OpenAIChannelHandler: ChannelDuplexHandler, RemovableChannelHandler,
     private var context: ChannelHandlerContext?
     private var clientAddress = ClientAddress()
     private let timer = ConnectionTimer()
+    var admissionMemo: AdmissionMemo?
 
     init(forwarder: OpenAIForwarder, output: ChannelHandlerContext) {
         self.forwarder = forwarder
@@ -180,6 +181,10 @@ final class OpenAIChannelHandler: ChannelDuplexHandler, RemovableChannelHandler,
 
     /// Below NIO's response encoder: the exchange writes the response as bytes.
     var responseOutput: ChannelHandlerContext? { output }
+
+    func flush() {
+        output?.flush()
+    }
 
     /// The channel's, read once: the channel guards it with a lock.
     private(set) var allocator = ByteBufferAllocator()

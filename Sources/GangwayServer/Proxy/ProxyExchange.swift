@@ -130,9 +130,20 @@ final class ProxyExchange: UpstreamResponseReceiver {
     // MARK: Admission
 
     private func admit() {
-        let request = head.authenticationRequest(body: body ?? ByteBuffer())
         let now = Date()
-        let authenticator = forwarder.runtimeGuard.authenticator
+        let guardian = forwarder.runtimeGuard
+        if let memo = handler.admissionMemo {
+            if let caller = guardian.readmit(
+                memo, sameAuthorization: head.hasSoleAuthorization(memo.authorization), endpoint: target.endpoint,
+                component: target.component, now: now)
+            {
+                admitted(caller)
+                return
+            }
+            handler.admissionMemo = nil
+        }
+        let request = head.authenticationRequest(body: body ?? ByteBuffer())
+        let authenticator = guardian.authenticator
         if let result = authenticator.authenticateFromMemory(request, service: "sagemaker", now: now) {
             authenticated(result, now: now)
             return
@@ -162,14 +173,25 @@ final class ProxyExchange: UpstreamResponseReceiver {
             respond(guardian.rejection(error, logger: logger, client: client))
             return
         }
+        let endpoint = String(target.endpoint)
+        let component = target.component.map(String.init)
+        let decidedByPoliciesAlone: Bool
         do {
-            try guardian.authorize(
-                caller, endpoint: String(target.endpoint), component: target.component.map(String.init), now: now,
-                logger: logger, client: client)
+            decidedByPoliciesAlone = try guardian.authorize(
+                caller, endpoint: endpoint, component: component, now: now, logger: logger, client: client)
         } catch {
             respond(error)
             return
         }
+        if decidedByPoliciesAlone {
+            handler.admissionMemo = AdmissionMemo(
+                authorization: head.soleAuthorizationBytes, endpoint: endpoint, component: component, caller: caller)
+        }
+        admitted(caller)
+    }
+
+    /// The caller may make this call: on to the model.
+    private func admitted(_ caller: CallerIdentity) {
         logged.principalARN = caller.user.arn
         logged.accessKeyID = caller.accessKeyID
         let pool: ModelPool
@@ -403,6 +425,12 @@ final class ProxyExchange: UpstreamResponseReceiver {
 
     func upstreamEnd(reusable: Bool) {
         guard phase == .relaying else { return }
+        // The client's answer first: the instance connection's bookkeeping can wait.
+        if clientFraming == .chunked { queue { HTTP1Writer.writeLastChunk(into: &$0) } }
+        writeOutgoing()
+        // A client that went away during that write has ended the exchange (and closed this
+        // instance connection).
+        guard phase == .relaying else { return }
         if let connection = upstream, let instance, let pool {
             if reusable {
                 forwarder.connections.putBack(connection, instance.url)
@@ -411,8 +439,6 @@ final class ProxyExchange: UpstreamResponseReceiver {
             }
         }
         upstream = nil
-        if clientFraming == .chunked { queue { HTTP1Writer.writeLastChunk(into: &$0) } }
-        writeOutgoing()
         completeRelay(failure: nil)
     }
 

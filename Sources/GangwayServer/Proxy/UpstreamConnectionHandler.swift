@@ -16,7 +16,7 @@ protocol UpstreamResponseReceiver: AnyObject {
 /// the bytes the exchange prepared and parses the response with ``HTTP1ResponseParser``,
 /// handing the exchange its head, body slices and end. An idle connection that receives
 /// anything (it should not) is closed.
-final class UpstreamConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
+final class UpstreamConnectionHandler: ChannelInboundHandler, RemovableChannelHandler, TickFlushed {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
@@ -27,6 +27,12 @@ final class UpstreamConnectionHandler: ChannelInboundHandler, RemovableChannelHa
     private var unread: ByteBuffer?
     /// Whether the current response's head lets the connection carry another request.
     private var keepAlive = false
+    private let flusher: TickFlusher
+    private var flushWaits = false
+
+    init(flusher: TickFlusher) {
+        self.flusher = flusher
+    }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
@@ -48,12 +54,19 @@ final class UpstreamConnectionHandler: ChannelInboundHandler, RemovableChannelHa
         }
         parser.expectResponse()
         unread = nil
-        if let body {
-            context.write(wrapOutboundOut(request), promise: nil)
-            context.writeAndFlush(wrapOutboundOut(body), promise: nil)
+        context.write(wrapOutboundOut(request), promise: nil)
+        if let body { context.write(wrapOutboundOut(body), promise: nil) }
+        if flushWaits { return }
+        if flusher.shouldFlushNow(self) {
+            context.flush()
         } else {
-            context.writeAndFlush(wrapOutboundOut(request), promise: nil)
+            flushWaits = true
         }
+    }
+
+    func flushHeldBack() {
+        flushWaits = false
+        context?.flush()
     }
 
     func setAutoRead(_ enabled: Bool) {

@@ -48,6 +48,8 @@ final class UpstreamConnectionPool: Sendable {
         var connections: [IdleConnection] = []
     }
 
+    /// Each loop's flusher, for instance connections and client connections alike.
+    let tickFlushers = TickFlushers()
     /// Lists are read and changed only under this lock.
     private let idle = Mutex<[Key: IdleList]>([:])
     /// Made once: building a TLS context loads the trust roots.
@@ -145,7 +147,8 @@ final class UpstreamConnectionPool: Sendable {
                         try channel.pipeline.syncOperations.addHandler(
                             try NIOSSLClientHandler(context: tls, serverHostname: name))
                     }
-                    try channel.pipeline.syncOperations.addHandler(UpstreamConnectionHandler())
+                    try channel.pipeline.syncOperations.addHandler(
+                        UpstreamConnectionHandler(flusher: self.tickFlushers.on(channel.eventLoop)))
                 }
             }
         // An IP address needs no lookup. Given a name, NIO resolves it on a dispatch queue and

@@ -45,6 +45,38 @@ struct FastRequestPathTests {
         }
     }
 
+    @Test("on a busy loop every answer reaches its client whole, those that close the connection too")
+    func busyLoopAnswersWhole() async throws {
+        try await withGangway { gangway, _, auth in
+            // Many clients at once keep the event loop's ticks busy, so flushes are held to the
+            // end of each tick; an answer that closes its connection must still go out first.
+            let statuses = try await withThrowingTaskGroup(of: [String].self) { group in
+                for client in 0..<48 {
+                    group.addTask {
+                        try await RawHTTPConnection.with(port: gangway.server.port) { connection in
+                            var lines: [String] = []
+                            for round in 0..<6 {
+                                let closing = client % 2 == 0 && round == 5
+                                try await connection.send(
+                                    RawHTTPConnection.post(
+                                        Self.path, json: chatBody, headers: closing ? [auth, "Connection: close"] : [auth]))
+                                let reply = try await connection.readResponse()
+                                let whole = String(decoding: reply.body, as: UTF8.self).hasSuffix("}")
+                                lines.append(whole ? reply.statusLine : "cut short")
+                            }
+                            return lines
+                        }
+                    }
+                }
+                var all: [String] = []
+                for try await lines in group { all += lines }
+                return all
+            }
+            #expect(statuses.count == 48 * 6)
+            #expect(statuses.allSatisfy { $0 == "HTTP/1.1 200 OK" })
+        }
+    }
+
     @Test("a request that arrives a byte at a time is served")
     func byteByByte() async throws {
         try await withGangway { gangway, _, auth in
