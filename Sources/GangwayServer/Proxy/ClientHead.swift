@@ -81,7 +81,11 @@ enum ClientHead {
         switch self {
         case .decoded(let head):
             let values = head.headers["authorization"]
-            return values.count == 1 && values[0].utf8.elementsEqual(expected)
+            guard values.count == 1 else { return false }
+            var value = values[0]
+            return value.withUTF8 { text in
+                expected.withUnsafeBytes { ClientRequestHead.sameBytes(UnsafeRawBufferPointer(text), $0) }
+            }
         case .raw(let head):
             return head.hasSoleValue("authorization", equalTo: expected)
         }

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 import NIOCore
 import NIOHTTP1
 
@@ -59,10 +64,17 @@ struct ClientRequestHead: Sendable {
             for field in fields where HTTP1Syntax.equalsLowercased(raw, field.name, lowercasedName) {
                 guard !seen else { return false }
                 seen = true
-                matches = expected.withUnsafeBytes { UnsafeRawBufferPointer(rebasing: raw[field.value]).elementsEqual($0) }
+                matches = expected.withUnsafeBytes { Self.sameBytes(UnsafeRawBufferPointer(rebasing: raw[field.value]), $0) }
             }
             return matches
         }
+    }
+
+    /// `memcmp`: comparing a kilobyte-long token with a generic `elementsEqual` goes byte by byte.
+    static func sameBytes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        guard a.count == b.count else { return false }
+        guard let first = a.baseAddress, let second = b.baseAddress else { return true }
+        return memcmp(first, second, a.count) == 0
     }
 
     /// Every header as text, in order, for a SigV4 canonical request.
