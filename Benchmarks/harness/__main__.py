@@ -58,7 +58,35 @@ def warm_up(tools, contestant):
     tools.latency([contestant], 0.3)
 
 
-def latency_round(contestants, order, tools, seconds):
+class Settler:
+    """Waits, before each measurement, until every server the benchmark started has stopped
+    working: no CPU tick (10 ms) in 200 ms, for at most 10 s. A proxy may go on working after its
+    load generator has left: LiteLLM works through the backlog of a 256-connection step for
+    seconds, on CPU 0, where it took time from whichever contestant came next (with the
+    rotating order, always Gangway). Each wait is kept in the JSON (`raw.settle`)."""
+
+    def __init__(self, processes, rows):
+        self.processes = [p for p in processes if p is not None]
+        self.rows = rows
+
+    def __call__(self, step, contestant, interval=0.2, limit=10.0):
+        start = time.monotonic()
+        first = last = {p.name: p.cpu_seconds() for p in self.processes}
+        while time.monotonic() - start < limit:
+            time.sleep(interval)
+            now = {p.name: p.cpu_seconds() for p in self.processes}
+            if all(now[name] - last[name] < 0.005 for name in now):
+                break
+            last = now
+        waited = time.monotonic() - start
+        spent = {name: round(now[name] - first[name], 3) for name in now if now[name] - first[name] > 0}
+        self.rows.setdefault("settle", []).append(dict(step=step, before=contestant, waited_s=round(waited, 2),
+                                                       cpu_s=spent))
+        if waited > 1:
+            log(f"  waited {waited:.1f} s for quiet CPUs before {contestant} ({step}): {spent}")
+
+
+def latency_round(contestants, order, tools, seconds, settle):
     """Each proxy in turn, its requests interleaved with direct ones: one request in flight,
     alternating direct and the proxy. Measured one proxy at a time, so what one proxy's process
     still does on CPU 0 after answering (LiteLLM's does) cannot land on another's figure."""
@@ -67,6 +95,7 @@ def latency_round(contestants, order, tools, seconds):
     for contestant in order:
         if contestant is direct:
             continue
+        settle("latency", contestant.name)
         pair = tools.latency([direct, contestant], seconds)
         row[contestant.name] = pair[contestant.name]
         row[f"direct/{contestant.name}"] = pair["direct"]
@@ -74,18 +103,20 @@ def latency_round(contestants, order, tools, seconds):
     return row
 
 
-def run_round(round_index, contestants, tools, profile, rows):
+def run_round(round_index, contestants, tools, profile, rows, settle):
     order = contestants[round_index % len(contestants):] + contestants[:round_index % len(contestants)]
     log(f"round {round_index + 1}: latency at one request in flight")
-    rows["latency"].append(latency_round(contestants, order, tools, profile["latency_s"]))
+    rows["latency"].append(latency_round(contestants, order, tools, profile["latency_s"], settle))
     for connections in CONNECTIONS:
         log(f"round {round_index + 1}: throughput at {connections} connections")
         for contestant in order:
+            settle(f"wrk {connections}", contestant.name)
             rows["wrk"].append(dict(round=round_index, contestant=contestant.name, connections=connections,
                                     **tools.wrk(contestant, connections, profile["wrk_s"])))
     for concurrency in STREAM_CONCURRENCY:
         log(f"round {round_index + 1}: {concurrency} concurrent streams")
         for contestant in order:
+            settle(f"streams {concurrency}", contestant.name)
             report = tools.streams(contestant, "stream", concurrency, profile["stream_s"], STREAM_TOKENS,
                                    ramp=min(0.2, profile["stream_s"] / 4))
             rows["streams"].append(dict(round=round_index, contestant=contestant.name, concurrency=concurrency,
@@ -95,6 +126,7 @@ def run_round(round_index, contestants, tools, profile, rows):
             peak = max(r["rps"] for r in rows["wrk"] if r["contestant"] == contestant.name
                        and r["round"] == round_index)
             log(f"round {round_index + 1}: rate search for {contestant.name} (closed-loop peak {peak:.0f}/s)")
+            settle("rate", contestant.name)
             measure = lambda rate, c=contestant: tools.rate(c, rate, profile["rate_s"])  # noqa: E731
             under_10 = bisect_rate(measure, peak * 1.1, 10_000, profile["rate_steps"])
             under_1 = bisect_rate(measure, (under_10 or peak / 8) * 1.05, 1_000, profile["rate_steps"])
@@ -119,11 +151,12 @@ def hold_streams(contestant, tools, role, streams, tokens_per_second):
     return held, sampler.peak if sampler else None, report
 
 
-def capacity(contestants, tools, ladder, rows):
+def capacity(contestants, tools, ladder, rows, settle):
     """The most concurrent streams at a 50 ms pace held without a stall, climbing a ladder."""
     for contestant in contestants:
         for streams in ladder:
             log(f"capacity: {contestant.name} with {streams} streams")
+            settle(f"capacity {streams}", contestant.name)
             held, rss, report = hold_streams(contestant, tools, "slow", streams, SLOW_TOKENS_PER_SECOND)
             rows["capacity"].append(dict(contestant=contestant.name, streams=streams, held=held,
                                          rss_peak_mb=rss, report=report))
@@ -131,7 +164,7 @@ def capacity(contestants, tools, ladder, rows):
                 break
 
 
-def wide(contestants, tools, rows):
+def wide(contestants, tools, rows, settle):
     """WIDE_STREAMS streams at the idle pace (250 ms): as many open at once as the issue asks,
     at the chunk rate the load generator and upstream can keep up on their one core. LiteLLM,
     which holds none at 50 ms, is left out (it would take minutes to refuse)."""
@@ -139,6 +172,7 @@ def wide(contestants, tools, rows):
         if contestant.name == "litellm":
             continue
         log(f"wide: {contestant.name} with {WIDE_STREAMS} streams at a 250 ms pace")
+        settle("wide", contestant.name)
         held, rss, report = hold_streams(contestant, tools, "idle", WIDE_STREAMS, IDLE_TOKENS_PER_SECOND)
         rows["wide"].append(dict(contestant=contestant.name, streams=WIDE_STREAMS, held=held,
                                  rss_peak_mb=rss, report=report))
@@ -230,18 +264,19 @@ def main():
         time.sleep(1)
         rows = {"latency": [], "wrk": [], "streams": [], "rate": [], "capacity": [], "wide": [], "soak": [],
                 "rss_idle_mb": {c.name: c.process.rss_mb() for c in contestants if c.process}}
+        settle = Settler([c.process for c in contestants] + upstreams.processes, rows)
         if args.soak:
             soak(contestants, tools, args.soak_minutes, rows)
             name = "soak"
         elif args.streams_only:
-            capacity(contestants, tools, profile["capacity"], rows)
-            wide(contestants, tools, rows)
+            capacity(contestants, tools, profile["capacity"], rows, settle)
+            wide(contestants, tools, rows, settle)
             name = "streams"
         else:
             for round_index in range(profile["rounds"]):
-                run_round(round_index, contestants, tools, profile, rows)
-            capacity(contestants, tools, profile["capacity"], rows)
-            wide(contestants, tools, rows)
+                run_round(round_index, contestants, tools, profile, rows, settle)
+            capacity(contestants, tools, profile["capacity"], rows, settle)
+            wide(contestants, tools, rows, settle)
             time.sleep(2)
             rows["rss_idle_after_mb"] = {c.name: c.process.rss_mb() for c in contestants if c.process}
             name = "latest"
