@@ -344,7 +344,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
         let smallBody = if case .length(let length) = responseHead.bodyFraming, length <= Self.copyLimit { length } else { 0 }
         var bytes = handler.allocator.buffer(capacity: responseHead.bytes.readableBytes + 128 + smallBody)
         bytes.writeStaticString("HTTP/1.1 ")
-        responseHead.withBytes(responseHead.statusText) { bytes.writeBytes($0) }
+        _ = responseHead.withBytes(responseHead.statusText) { bytes.writeBytes($0) }
         bytes.writeStaticString("\r\n")
         HeaderForwarding.writeResponseHeaderLines(responseHead, into: &bytes)
         closeAfterResponse = clientAskedToClose
