@@ -157,6 +157,9 @@ def start_llama_server(
     log_dir: Path, model_path: Path, python: str, extra_args: Sequence[str] = (), name: str = "llama-server"
 ) -> ManagedProcess:
     # llama-cpp-python's server has no /ping; /v1/models answers once the model is loaded.
+    # By default it cuts short a stream in progress (sending [DONE]) as soon as another request
+    # waits for the model, and /v1/models does: a health check landing mid-stream truncated a
+    # tool call's arguments now and then. Gangway health-checks that path, so it is turned off.
     return launch(
         name,
         lambda port: [
@@ -168,6 +171,7 @@ def start_llama_server(
             "--n_ctx", "512",
             "--n_threads", "1",
             "--seed", "7",
+            "--interrupt_requests", "False",
             *extra_args,
         ],
         log_dir,
