@@ -24,14 +24,14 @@ struct AdmissionMemo {
     let validFrom: Date
     let validUntil: Date
 
-    /// The caller admitted again, or nil when the request must go through authentication and
-    /// authorization (and is then refused or admitted on its own merits). `current` is the
-    /// credential the store holds in memory for the caller's key now.
+    /// The caller admitted again, for a request whose `Authorization` value is ``authorization``;
+    /// nil when the request must go through authentication and authorization (and is then
+    /// refused or admitted on its own merits). `current` is the credential the store holds in
+    /// memory for the caller's key now.
     func readmits(
-        sameAuthorization: Bool, endpoint: Substring, component: Substring?, now: Date,
-        current: AccessKeyCredential?
+        endpoint: Substring, component: Substring?, now: Date, current: AccessKeyCredential?
     ) -> CallerIdentity? {
-        guard sameAuthorization, let current, current === caller.credential,
+        guard let current, current === caller.credential,
             validFrom <= now, now <= validUntil, endpoint == self.endpoint, sameComponent(component)
         else { return nil }
         return caller

@@ -96,14 +96,11 @@ final class RuntimeGuard: Sendable {
         return !readsContext
     }
 
-    /// The caller of a request admitted again from its connection's memo, or nil when it must
-    /// be authenticated and authorized afresh (see ``AdmissionMemo``).
-    func readmit(
-        _ memo: AdmissionMemo, sameAuthorization: Bool, endpoint: Substring, component: Substring?, now: Date
-    ) -> CallerIdentity? {
-        guard sameAuthorization else { return nil }
+    /// The caller of a request that carries the memo's very `Authorization` value, admitted
+    /// again from its connection's memo; nil when it must be authenticated and authorized
+    /// afresh (see ``AdmissionMemo``).
+    func readmit(_ memo: AdmissionMemo, endpoint: Substring, component: Substring?, now: Date) -> CallerIdentity? {
         let current = authenticator.store.credentialInMemory(forAccessKeyID: memo.caller.accessKeyID) ?? nil
-        return memo.readmits(
-            sameAuthorization: true, endpoint: endpoint, component: component, now: now, current: current)
+        return memo.readmits(endpoint: endpoint, component: component, now: now, current: current)
     }
 }

@@ -45,13 +45,11 @@ struct ClientRequestHead: Sendable {
     /// The header named `lowercasedName` if the head has exactly one (made into text only then).
     func soleValue(_ lowercasedName: StaticString) -> SoleHeader {
         bytes.withUnsafeReadableBytes { raw in
-            var found: Range<Int>?
-            for field in fields where HTTP1Syntax.equalsLowercased(raw, field.name, lowercasedName) {
-                guard found == nil else { return .several }
-                found = field.value
+            switch soleField(lowercasedName, in: raw) {
+            case .none: .none
+            case .several: .several
+            case .one(let value): .one(String(decoding: UnsafeRawBufferPointer(rebasing: raw[value]), as: UTF8.self))
             }
-            guard let found else { return .none }
-            return .one(String(decoding: UnsafeRawBufferPointer(rebasing: raw[found]), as: UTF8.self))
         }
     }
 
@@ -59,15 +57,24 @@ struct ClientRequestHead: Sendable {
     /// `expected`, byte for byte (compared in place, without making text).
     func hasSoleValue(_ lowercasedName: StaticString, equalTo expected: [UInt8]) -> Bool {
         bytes.withUnsafeReadableBytes { raw in
-            var matches = false
-            var seen = false
-            for field in fields where HTTP1Syntax.equalsLowercased(raw, field.name, lowercasedName) {
-                guard !seen else { return false }
-                seen = true
-                matches = expected.withUnsafeBytes { Self.sameBytes(UnsafeRawBufferPointer(rebasing: raw[field.value]), $0) }
-            }
-            return matches
+            guard case .one(let value) = soleField(lowercasedName, in: raw) else { return false }
+            return expected.withUnsafeBytes { Self.sameBytes(UnsafeRawBufferPointer(rebasing: raw[value]), $0) }
         }
+    }
+
+    private enum SoleField {
+        case none, several
+        case one(Range<Int>)
+    }
+
+    /// Where the value of the one header named `lowercasedName` lies in `raw` (the head's bytes).
+    private func soleField(_ lowercasedName: StaticString, in raw: UnsafeRawBufferPointer) -> SoleField {
+        var found: Range<Int>?
+        for field in fields where HTTP1Syntax.equalsLowercased(raw, field.name, lowercasedName) {
+            guard found == nil else { return .several }
+            found = field.value
+        }
+        return found.map { .one($0) } ?? .none
     }
 
     /// `memcmp`: comparing a kilobyte-long token with a generic `elementsEqual` goes byte by byte.

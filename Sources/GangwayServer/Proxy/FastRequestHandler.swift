@@ -37,7 +37,7 @@ final class FastRequestHandler: ChannelInboundHandler, RemovableChannelHandler, 
     private var clientAddress = ClientAddress()
     private let timer = ConnectionTimer()
     private var flusher: TickFlusher?
-    private var flushWaits = false
+    var flushHeld = false
     var admissionMemo: AdmissionMemo?
 
     init(forwarder: OpenAIForwarder) {
@@ -188,16 +188,10 @@ final class FastRequestHandler: ChannelInboundHandler, RemovableChannelHandler, 
     var responseOutput: ChannelHandlerContext? { context }
 
     func flush() {
-        guard !flushWaits, let flusher, let context else { return }
-        if flusher.shouldFlushNow(self) {
-            context.flush()
-        } else {
-            flushWaits = true
-        }
+        flusher?.flush(self)
     }
 
-    func flushHeldBack() {
-        flushWaits = false
+    func flushNow() {
         context?.flush()
     }
 

@@ -133,9 +133,8 @@ final class ProxyExchange: UpstreamResponseReceiver {
         let now = Date()
         let guardian = forwarder.runtimeGuard
         if let memo = handler.admissionMemo {
-            if let caller = guardian.readmit(
-                memo, sameAuthorization: head.hasSoleAuthorization(memo.authorization), endpoint: target.endpoint,
-                component: target.component, now: now)
+            if head.hasSoleAuthorization(memo.authorization),
+                let caller = guardian.readmit(memo, endpoint: target.endpoint, component: target.component, now: now)
             {
                 admitted(caller)
                 return

@@ -1,10 +1,12 @@
 import NIOCore
 import Synchronization
 
-/// A connection whose flushes ``TickFlusher`` holds back to the end of its event loop's tick.
+/// A connection whose flushes ``TickFlusher`` may hold back to the end of its event loop's tick.
 protocol TickFlushed: AnyObject {
-    /// Flushes what was written since the last flush (called once per tick at most).
-    func flushHeldBack()
+    /// Set by the flusher while this connection's flush waits for the end of the tick.
+    var flushHeld: Bool { get set }
+    /// Flushes what was written (nothing once the handler has left its pipeline).
+    func flushNow()
 }
 
 /// Holds flushes back to the end of the event loop's tick when the loop is busy, after every
@@ -39,15 +41,18 @@ final class TickFlusher {
         endTick = { reference.value.flusher?.tickEnded() }
     }
 
-    /// Flushes `connection` now or at the end of this tick. Returns whether the caller should
-    /// flush now; otherwise ``TickFlushed/flushHeldBack()`` is called at the end of the tick,
-    /// and the caller does not ask again before then.
-    func shouldFlushNow(_ connection: any TickFlushed) -> Bool {
+    /// Flushes `connection` now, or at the end of this tick when the loop is busy; asking again
+    /// while its flush is held does nothing (the held flush sends those writes too).
+    func flush(_ connection: any TickFlushed) {
+        guard !connection.flushHeld else { return }
         asksThisTick += 1
         if asksThisTick == 1 { loop.execute(endTick!) }
-        if asksLastTick <= 1 && asksThisTick == 1 { return true }
+        if asksLastTick <= 1 && asksThisTick == 1 {
+            connection.flushNow()
+            return
+        }
+        connection.flushHeld = true
         waiting.append(connection)
-        return false
     }
 
     private func tickEnded() {
@@ -56,7 +61,10 @@ final class TickFlusher {
         // A flush can fail and lead to more writes (an error answer): those wait for the next
         // round, in a list of their own.
         swap(&waiting, &spare)
-        for connection in spare { connection.flushHeldBack() }
+        for connection in spare {
+            connection.flushHeld = false
+            connection.flushNow()
+        }
         spare.removeAll(keepingCapacity: true)
     }
 }

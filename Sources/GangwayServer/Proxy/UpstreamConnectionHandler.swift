@@ -28,7 +28,7 @@ final class UpstreamConnectionHandler: ChannelInboundHandler, RemovableChannelHa
     /// Whether the current response's head lets the connection carry another request.
     private var keepAlive = false
     private let flusher: TickFlusher
-    private var flushWaits = false
+    var flushHeld = false
 
     init(flusher: TickFlusher) {
         self.flusher = flusher
@@ -56,16 +56,10 @@ final class UpstreamConnectionHandler: ChannelInboundHandler, RemovableChannelHa
         unread = nil
         context.write(wrapOutboundOut(request), promise: nil)
         if let body { context.write(wrapOutboundOut(body), promise: nil) }
-        if flushWaits { return }
-        if flusher.shouldFlushNow(self) {
-            context.flush()
-        } else {
-            flushWaits = true
-        }
+        flusher.flush(self)
     }
 
-    func flushHeldBack() {
-        flushWaits = false
+    func flushNow() {
         context?.flush()
     }
 
