@@ -27,7 +27,7 @@ PROFILES = {
     # seconds per step; rounds for the rate search; capacity ladder
     "quick": dict(rounds=3, latency_s=3, wrk_s=1, stream_s=1.5, rate_rounds=1, rate_steps=4, rate_s=1,
                   capacity=[2000]),
-    "full": dict(rounds=5, latency_s=6, wrk_s=2, stream_s=3, rate_rounds=3, rate_steps=5, rate_s=1.5,
+    "full": dict(rounds=5, latency_s=10, wrk_s=2, stream_s=3, rate_rounds=3, rate_steps=5, rate_s=1.5,
                  capacity=[1000, 2500, 5000]),
 }
 CONNECTIONS = [1, 16, 64, 256]

@@ -50,6 +50,10 @@ final class ProxyExchange: UpstreamResponseReceiver {
     private var status = 0
     private var isEventStream = false
     private var observer: RelayObserver?
+    /// The last piece of the body queued for the client and when it came, observed (bytes,
+    /// timing, token usage) once it has been handed on: scanning a whole answer for its usage
+    /// before sending it would delay the answer.
+    private var unobserved: (chunk: ByteBuffer, at: ContinuousClock.Instant)?
     private var clientFraming = ClientFraming.length
     /// Response bytes not yet handed to the client connection: written at the end of each read
     /// from the instance, so a small response is one write.
@@ -249,8 +253,9 @@ final class ProxyExchange: UpstreamResponseReceiver {
         let now = ContinuousClock.now
         headDeadline = min(now + pool.settings.timeouts.firstByte, deadline)
         // No later than the first idle check, so this call also covers the start of the relay;
-        // being called early only makes the exchange ask again.
-        handler.wake(at: min(headDeadline, now + pool.settings.timeouts.idle))
+        // being called early only makes the exchange ask again. After the request has gone:
+        // the timer is bookkeeping the instance need not wait for.
+        defer { handler.wake(at: min(headDeadline, now + pool.settings.timeouts.idle)) }
         let request = upstreamRequest(url)
         if let connection = forwarder.connections.takeIdle(url, on: eventLoop) {
             send(request, on: connection, at: now)
@@ -376,8 +381,15 @@ final class ProxyExchange: UpstreamResponseReceiver {
         guard phase == .relaying, chunk.readableBytes > 0 else { return }
         let now = ContinuousClock.now
         lastActivity = now
+        observeQueuedChunk()  // an earlier piece from the same read
         writeBody(chunk)
-        observer?.chunkWritten(chunk, at: now)
+        unobserved = (chunk, now)
+    }
+
+    private func observeQueuedChunk() {
+        guard let (chunk, at) = unobserved else { return }
+        unobserved = nil
+        observer?.chunkWritten(chunk, at: at)
     }
 
     /// Frames a piece of the body for the client and queues it; a large piece is written as it
@@ -416,6 +428,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
         } else {
             handler.flush()
         }
+        observeQueuedChunk()
     }
 
     func upstreamReadComplete() {
@@ -479,6 +492,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
             upstream?.close()
             upstream = nil
             logged.error = "client disconnected"
+            observeQueuedChunk()
             observer?.report(into: &logged, metrics: meter?.metrics)
             meter?.finish(
                 status: status, modelLatency: phase == .relaying ? ContinuousClock.now - sentAt : nil, modelFailed: false)
@@ -493,6 +507,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
     /// raise it as an APIError); any other body cannot be completed, so the connection closes.
     private func endEarly(_ failure: RelayFailure) {
         guard phase == .relaying else { return }
+        observeQueuedChunk()
         upstream?.close()
         upstream = nil
         logged.error = failure.code
@@ -515,6 +530,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
     }
 
     private func completeRelay(failure: RelayFailure?) {
+        observeQueuedChunk()
         observer?.report(into: &logged, metrics: meter?.metrics)
         let now = ContinuousClock.now
         meter?.finish(

@@ -46,11 +46,13 @@ final class TickFlusher {
     func flush(_ connection: any TickFlushed) {
         guard !connection.flushHeld else { return }
         asksThisTick += 1
-        if asksThisTick == 1 { loop.execute(endTick!) }
-        if asksLastTick <= 1 && asksThisTick == 1 {
-            connection.flushNow()
-            return
-        }
+        guard asksThisTick == 1 else { return hold(connection) }
+        // The bytes leave before the end-of-tick task is queued: a lone request waits for nothing.
+        if asksLastTick <= 1 { connection.flushNow() } else { hold(connection) }
+        loop.execute(endTick!)
+    }
+
+    private func hold(_ connection: any TickFlushed) {
         connection.flushHeld = true
         waiting.append(connection)
     }
