@@ -225,6 +225,9 @@ def main():
     parser.add_argument("--soak-minutes", type=float, default=30)
     parser.add_argument("--streams-only", action="store_true",
                         help="only the concurrent-streams figures (about 2 minutes): results in streams.json/md")
+    parser.add_argument("--latency-only", action="store_true",
+                        help="only the added latency at one request in flight (its median moves the most "
+                             "between runs; use more --rounds)")
     parser.add_argument("--only", help="comma-separated contestants (direct is always included)")
     parser.add_argument("--rounds", type=int, help="override the profile's number of rounds")
     parser.add_argument("--gangway", required=True, help="release gangway binary")
@@ -272,6 +275,12 @@ def main():
             capacity(contestants, tools, profile["capacity"], rows, settle)
             wide(contestants, tools, rows, settle)
             name = "streams"
+        elif args.latency_only:
+            for round_index in range(profile["rounds"]):
+                order = contestants[round_index % len(contestants):] + contestants[:round_index % len(contestants)]
+                log(f"round {round_index + 1}: latency at one request in flight")
+                rows["latency"].append(latency_round(contestants, order, tools, profile["latency_s"], settle))
+            name = "latency"
         else:
             for round_index in range(profile["rounds"]):
                 run_round(round_index, contestants, tools, profile, rows, settle)
@@ -286,7 +295,8 @@ def main():
         upstreams.stop()
 
     meta = dict(date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-                mode="soak" if args.soak else ("streams" if args.streams_only else ("quick" if args.quick else "full")),
+                mode="soak" if args.soak else "streams" if args.streams_only else "latency" if args.latency_only
+                else "quick" if args.quick else "full",
                 profile=profile,
                 seconds=round(time.monotonic() - started), tools=tool_versions(args.venv),
                 pinning="proxy under test on CPU 0; load generator and upstreams on CPU 1",

@@ -32,6 +32,8 @@ def summarise(rows, meta):
     for row in rows["wrk"] or rows["soak"] or rows["capacity"]:
         if row["contestant"] not in names:
             names.append(row["contestant"])
+    if not names and rows["latency"]:  # a latency-only run
+        names = [name for name in rows["latency"][0] if "/" not in name]
     figures = {name: {} for name in names}
 
     for name in names:
