@@ -103,10 +103,21 @@ def latency_round(contestants, order, tools, seconds, settle):
     return row
 
 
-def run_round(round_index, contestants, tools, profile, rows, settle):
-    order = contestants[round_index % len(contestants):] + contestants[:round_index % len(contestants)]
+def rotated(contestants, round_index):
+    """The contestants in this round's order: each round starts one further along."""
+    shift = round_index % len(contestants)
+    return contestants[shift:] + contestants[:shift]
+
+
+def latency_step(round_index, contestants, tools, profile, rows, settle):
     log(f"round {round_index + 1}: latency at one request in flight")
+    order = rotated(contestants, round_index)
     rows["latency"].append(latency_round(contestants, order, tools, profile["latency_s"], settle))
+
+
+def run_round(round_index, contestants, tools, profile, rows, settle):
+    order = rotated(contestants, round_index)
+    latency_step(round_index, contestants, tools, profile, rows, settle)
     for connections in CONNECTIONS:
         log(f"round {round_index + 1}: throughput at {connections} connections")
         for contestant in order:
@@ -277,9 +288,7 @@ def main():
             name = "streams"
         elif args.latency_only:
             for round_index in range(profile["rounds"]):
-                order = contestants[round_index % len(contestants):] + contestants[:round_index % len(contestants)]
-                log(f"round {round_index + 1}: latency at one request in flight")
-                rows["latency"].append(latency_round(contestants, order, tools, profile["latency_s"], settle))
+                latency_step(round_index, contestants, tools, profile, rows, settle)
             name = "latency"
         else:
             for round_index in range(profile["rounds"]):

@@ -80,11 +80,9 @@ enum ClientHead {
     func hasSoleAuthorization(_ expected: [UInt8]) -> Bool {
         switch self {
         case .decoded(let head):
-            let values = head.headers["authorization"]
-            guard values.count == 1 else { return false }
-            var value = values[0]
+            guard case .one(var value) = SoleHeader(head.headers["authorization"]) else { return false }
             return value.withUTF8 { text in
-                expected.withUnsafeBytes { ClientRequestHead.sameBytes(UnsafeRawBufferPointer(text), $0) }
+                expected.withUnsafeBytes { HTTP1Syntax.sameBytes(UnsafeRawBufferPointer(text), $0) }
             }
         case .raw(let head):
             return head.hasSoleValue("authorization", equalTo: expected)

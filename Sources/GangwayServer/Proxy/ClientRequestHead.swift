@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
 import NIOCore
 import NIOHTTP1
 
@@ -58,30 +53,18 @@ struct ClientRequestHead: Sendable {
     func hasSoleValue(_ lowercasedName: StaticString, equalTo expected: [UInt8]) -> Bool {
         bytes.withUnsafeReadableBytes { raw in
             guard case .one(let value) = soleField(lowercasedName, in: raw) else { return false }
-            return expected.withUnsafeBytes { Self.sameBytes(UnsafeRawBufferPointer(rebasing: raw[value]), $0) }
+            return expected.withUnsafeBytes { HTTP1Syntax.sameBytes(UnsafeRawBufferPointer(rebasing: raw[value]), $0) }
         }
     }
 
-    private enum SoleField {
-        case none, several
-        case one(Range<Int>)
-    }
-
     /// Where the value of the one header named `lowercasedName` lies in `raw` (the head's bytes).
-    private func soleField(_ lowercasedName: StaticString, in raw: UnsafeRawBufferPointer) -> SoleField {
+    private func soleField(_ lowercasedName: StaticString, in raw: UnsafeRawBufferPointer) -> Sole<Range<Int>> {
         var found: Range<Int>?
         for field in fields where HTTP1Syntax.equalsLowercased(raw, field.name, lowercasedName) {
             guard found == nil else { return .several }
             found = field.value
         }
         return found.map { .one($0) } ?? .none
-    }
-
-    /// `memcmp`: comparing a kilobyte-long token with a generic `elementsEqual` goes byte by byte.
-    static func sameBytes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
-        guard a.count == b.count else { return false }
-        guard let first = a.baseAddress, let second = b.baseAddress else { return true }
-        return memcmp(first, second, a.count) == 0
     }
 
     /// Every header as text, in order, for a SigV4 canonical request.
@@ -198,12 +181,19 @@ private struct RequestParse {
     }
 }
 
-/// A header that must appear at most once, as a request carries it.
-enum SoleHeader: Equatable {
-    case none
-    case one(String)
-    case several
+/// A header that must appear at most once, as a request carries it: its value as text, or
+/// where it lies in a head's bytes (``Sole``).
+typealias SoleHeader = Sole<String>
 
+enum Sole<Value> {
+    case none
+    case one(Value)
+    case several
+}
+
+extension Sole: Equatable where Value: Equatable {}
+
+extension Sole where Value == String {
     init(_ values: [String]) {
         switch values.count {
         case 0: self = .none

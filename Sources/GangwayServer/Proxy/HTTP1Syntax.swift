@@ -51,6 +51,14 @@ enum HTTP1Syntax {
             && memcmp(raw.baseAddress! + range.lowerBound, prefix.utf8Start, prefix.utf8CodeUnitCount) == 0
     }
 
+    /// Whether `a` and `b` hold the same bytes. `memcmp`: a generic `elementsEqual` goes byte by
+    /// byte, which for a kilobyte-long bearer token was 3% of a request's CPU.
+    static func sameBytes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        guard a.count == b.count else { return false }
+        guard let first = a.baseAddress, let second = b.baseAddress else { return true }
+        return memcmp(first, second, a.count) == 0
+    }
+
     /// Comma-separated tokens with spaces around them trimmed; empty ones skipped.
     static func forEachToken(_ raw: UnsafeRawBufferPointer, _ value: Range<Int>, _ body: (Range<Int>) -> Void) {
         var start = value.lowerBound

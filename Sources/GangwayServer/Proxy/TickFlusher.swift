@@ -30,8 +30,8 @@ final class TickFlusher {
     private var asksLastTick = 0
     /// Made once: handing the loop a new closure per tick would allocate its context. It
     /// holds the flusher weakly (the loop may outlive the server that made it), through a
-    /// loop-bound box, since the loop takes only sendable work.
-    private var endTick: (@Sendable () -> Void)?
+    /// loop-bound box, since the loop takes only sendable work. Set in `init` (it needs `self`).
+    private var endTick: @Sendable () -> Void = {}
 
     fileprivate init(loop: any EventLoop) {
         self.loop = loop
@@ -49,7 +49,7 @@ final class TickFlusher {
         guard asksThisTick == 1 else { return hold(connection) }
         // The bytes leave before the end-of-tick task is queued: a lone request waits for nothing.
         if asksLastTick <= 1 { connection.flushNow() } else { hold(connection) }
-        loop.execute(endTick!)
+        loop.execute(endTick)
     }
 
     private func hold(_ connection: any TickFlushed) {
