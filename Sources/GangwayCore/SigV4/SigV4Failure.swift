@@ -29,7 +29,8 @@ public struct SigV4Failure: Error, Sendable, Equatable, CustomStringConvertible 
     /// Safe to send to the client.
     public var publicMessage: String {
         switch category {
-        case .invalidToken: "The bearer token is invalid."
+        case .invalidToken:
+            "The bearer token is invalid; generate a new one (`gangway token`, or the SageMaker SDK's generate_token) from an access key of this gateway, for its region."
         case .tokenExpired: "The bearer token has expired; generate a new one."
         case .tokenNotYetValid: "The bearer token is not valid yet; check the clock of the machine that made it."
         case .incompleteSignature: "The request's SigV4 authorization is incomplete or malformed."
