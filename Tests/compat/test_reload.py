@@ -71,6 +71,11 @@ def test_reload_adds_and_removes_endpoints_under_load(mocks, tmp_path):
         streamer.start()
         time.sleep(0.4)
 
+        # One keep-alive connection across the reload: the route it was given before must not
+        # outlive the endpoints it came from.
+        kept = httpx.Client(timeout=10)
+        assert kept.post(f"{gone.openai_base}/chat/completions", json=CHAT, headers=gone.headers).status_code == 200
+
         added = {"name": "fresh", "instances": [{"url": mocks["summarizer"].base_url}]}
         write_config(config_path, process.port, tmp_path / "gangway-reload-data", [first, added])
         process.process.send_signal(signal.SIGHUP)
@@ -79,6 +84,9 @@ def test_reload_adds_and_removes_endpoints_under_load(mocks, tmp_path):
         assert "mock-summarizer" in httpx.get(f"{fresh.openai_base}/models", headers=fresh.headers).text
         removed = httpx.post(f"{gone.openai_base}/chat/completions", json=CHAT, headers=gone.headers)
         assert removed.status_code == 400 and "Endpoint doomed" in removed.text
+        removed_on_kept = kept.post(f"{gone.openai_base}/chat/completions", json=CHAT, headers=gone.headers)
+        assert removed_on_kept.status_code == 400 and "Endpoint doomed" in removed_on_kept.text
+        kept.close()
 
         # A broken file is refused; the running configuration stays.
         config_path.write_text("endpoints: [ { name: broken, instances: [ftp://x] } ]")

@@ -11,8 +11,8 @@ struct ClientRequestHead: Sendable {
     /// The head as received, from the request line to the blank line.
     let bytes: ByteBuffer
     let method: HTTPMethod
-    /// The request target as sent (origin form: path and query).
-    let target: String
+    /// Where the request target (origin form: path and query) lies in `bytes`.
+    private let targetRange: Range<Int>
     let version: HTTPVersion
     let fields: [HTTP1Field]
     /// The body's length (0 when the request declares none).
@@ -30,11 +30,27 @@ struct ClientRequestHead: Sendable {
         guard let parsed = bytes.withUnsafeReadableBytes({ RequestParse($0).run() }) else { return nil }
         self.bytes = bytes
         method = parsed.method
-        target = parsed.target
+        targetRange = parsed.target
         version = parsed.version
         fields = parsed.fields
         contentLength = parsed.contentLength ?? 0
         keepAlive = version.minor >= 1 ? !parsed.close : parsed.keepAlive && !parsed.close
+    }
+
+    /// The request target as sent, made into text (a keep-alive client's route is usually
+    /// remembered, see ``hasTarget(_:)``).
+    var target: String {
+        bytes.withUnsafeReadableBytes { String(decoding: UnsafeRawBufferPointer(rebasing: $0[targetRange]), as: UTF8.self) }
+    }
+
+    /// Whether the request target is `text`, byte for byte (compared in place).
+    func hasTarget(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { utf8 in
+            bytes.withUnsafeReadableBytes {
+                HTTP1Syntax.sameBytes(UnsafeRawBufferPointer(rebasing: $0[targetRange]), UnsafeRawBufferPointer(utf8))
+            }
+        }
     }
 
     /// The header named `lowercasedName` if the head has exactly one (made into text only then).
@@ -84,7 +100,7 @@ struct ClientRequestHead: Sendable {
 private struct RequestParse {
     let raw: UnsafeRawBufferPointer
     var method = HTTPMethod.GET
-    var target = ""
+    var target = 0..<0
     var version = HTTPVersion.http1_1
     var fields: [HTTP1Field] = []
     var contentLength: Int?
@@ -147,7 +163,7 @@ private struct RequestParse {
         case UInt8(ascii: "0"): version = .http1_0
         default: return false
         }
-        target = String(decoding: UnsafeRawBufferPointer(rebasing: raw[targetStart..<targetEnd]), as: UTF8.self)
+        target = targetStart..<targetEnd
         return true
     }
 

@@ -39,6 +39,7 @@ final class FastRequestHandler: ChannelInboundHandler, RemovableChannelHandler, 
     private var flusher: TickFlusher?
     var flushHeld = false
     var admissionMemo: AdmissionMemo?
+    private var routeMemo: OpenAIForwarder.RouteMemo?
 
     init(forwarder: OpenAIForwarder) {
         self.forwarder = forwarder
@@ -117,7 +118,7 @@ final class FastRequestHandler: ChannelInboundHandler, RemovableChannelHandler, 
             }
             let headBytes = bytes.getSlice(at: bytes.readerIndex, length: headLength)!
             guard let head = ClientRequestHead(parsing: headBytes),
-                let (target, resolved) = forwarder.route(method: head.method, target: head.target)
+                let (target, resolved) = forwarder.route(head, memo: &routeMemo)
             else {
                 handOver(context)
                 return
@@ -126,7 +127,7 @@ final class FastRequestHandler: ChannelInboundHandler, RemovableChannelHandler, 
             unread = bytes
             let exchange = ProxyExchange(
                 head: .raw(head), target: target, resolved: resolved, forwarder: forwarder, handler: self,
-                eventLoop: context.eventLoop, client: clientAddress.text(of: context.channel))
+                eventLoop: context.eventLoop, client: clientAddress.text(of: context.channel), poolMetrics: routeMemo?.metrics)
             self.exchange = exchange
             bodyRemaining = head.contentLength
             exchange.start()

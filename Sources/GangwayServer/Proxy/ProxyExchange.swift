@@ -24,6 +24,8 @@ final class ProxyExchange: UpstreamResponseReceiver {
     private let handler: any ExchangeHost
     private let eventLoop: any EventLoop
     private let client: String?
+    /// The resolved model's metrics when the connection already knows them.
+    private let knownPoolMetrics: PoolMetrics?
     private let record: RequestRecord
     /// The access-log fields, gathered here (every method runs on the loop) and handed to the
     /// record once, when the exchange ends: one lock per request, not one per step.
@@ -70,8 +72,9 @@ final class ProxyExchange: UpstreamResponseReceiver {
 
     init(
         head: ClientHead, target: OpenAIPath, resolved: Result<ModelPool, GatewayError>, forwarder: OpenAIForwarder,
-        handler: any ExchangeHost, eventLoop: any EventLoop, client: String?
+        handler: any ExchangeHost, eventLoop: any EventLoop, client: String?, poolMetrics: PoolMetrics? = nil
     ) {
+        self.knownPoolMetrics = poolMetrics
         self.head = head
         self.target = target
         self.resolved = resolved
@@ -205,7 +208,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
             return
         }
         self.pool = pool
-        meter = RequestMeter(metrics: forwarder.metrics.pool(pool), start: record.start)
+        meter = RequestMeter(metrics: knownPoolMetrics ?? forwarder.metrics.pool(pool), start: record.start)
         prepareUpstreamRequest(pool)
     }
 

@@ -7,6 +7,7 @@ import Synchronization
 public final class LiveRegistry: Sendable {
     private let registry: Mutex<EndpointRegistry>
     private let continuation: AsyncStream<Void>.Continuation
+    private let replacements = Atomic<Int>(0)
     /// One element per reload, for the health checker (its only reader).
     let changes: AsyncStream<Void>
 
@@ -19,8 +20,15 @@ public final class LiveRegistry: Sendable {
         registry.withLock { $0 }
     }
 
+    /// Changes with every replacement, after the new endpoints are in place: a connection can
+    /// tell that the route it remembers is still good without taking the lock.
+    var generation: Int {
+        replacements.load(ordering: .acquiring)
+    }
+
     func replace(with newRegistry: EndpointRegistry) {
         registry.withLock { $0 = newRegistry }
+        replacements.add(1, ordering: .releasing)
         continuation.yield()
     }
 
