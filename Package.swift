@@ -6,6 +6,9 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+// The proxy's release build leaves out the run-time exclusivity checks (about 150 calls into the
+// Swift runtime per proxied request, measured at 1.9 µs of latency at one request in flight).
+// The compile-time checks stay, and debug builds, which every test runs, keep the run-time ones.
 let proxyPathSettings: [SwiftSetting] = [
     .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
 ]
