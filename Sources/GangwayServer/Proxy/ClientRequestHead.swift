@@ -26,13 +26,16 @@ struct ClientRequestHead: Sendable {
     /// Nil unless the head is a plain request on one connection: `GET`, `POST`, `PUT`, `PATCH`
     /// or `DELETE` of an origin-form target over HTTP/1.0 or 1.1, lines ended by CRLF, valid header
     /// lines, at most one body length and no `Transfer-Encoding`, `Expect` or `Upgrade`.
-    init?(parsing bytes: ByteBuffer) {
-        guard let parsed = bytes.withUnsafeReadableBytes({ RequestParse($0).run() }) else { return nil }
+    ///
+    /// `fields`: an empty list whose storage may be reused (see ``LoopSpares``).
+    init?(parsing bytes: ByteBuffer, fields: consuming [HTTP1Field] = []) {
+        var storage = consume fields
+        guard let parsed = bytes.withUnsafeReadableBytes({ RequestParse($0, fields: &storage).run() }) else { return nil }
         self.bytes = bytes
         method = parsed.method
         targetRange = parsed.target
         version = parsed.version
-        fields = parsed.fields
+        self.fields = parsed.fields
         contentLength = parsed.contentLength ?? 0
         keepAlive = version.minor >= 1 ? !parsed.close : parsed.keepAlive && !parsed.close
     }
@@ -107,9 +110,11 @@ private struct RequestParse {
     var close = false
     var keepAlive = false
 
-    init(_ raw: UnsafeRawBufferPointer) {
+    /// Takes the storage of `fields` (swapped in: a copy would make it look shared).
+    init(_ raw: UnsafeRawBufferPointer, fields: inout [HTTP1Field]) {
         self.raw = raw
-        fields.reserveCapacity(16)
+        swap(&self.fields, &fields)
+        if self.fields.capacity < 16 { self.fields.reserveCapacity(16) }
     }
 
     consuming func run() -> RequestParse? {

@@ -4,6 +4,8 @@ import NIOCore
 /// decoder read, ``FastRequestHandler`` for requests read straight from the bytes.
 protocol ExchangeHost: AnyObject {
     var allocator: ByteBufferAllocator { get }
+    /// The loop's reusable buffers (nil before the handler is in its pipeline).
+    var spares: LoopSpares? { get }
     /// Where response bytes go in: the connection's first handler, or for connections NIO's
     /// decoder reads, below NIO's response encoder. Nil once the handler has left its pipeline.
     var responseOutput: ChannelHandlerContext? { get }

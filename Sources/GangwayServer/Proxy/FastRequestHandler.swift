@@ -37,6 +37,7 @@ final class FastRequestHandler: ChannelInboundHandler, RemovableChannelHandler, 
     private var clientAddress = ClientAddress()
     private let timer = ConnectionTimer()
     private var flusher: TickFlusher?
+    private(set) var spares: LoopSpares?
     var flushHeld = false
     var admissionMemo: AdmissionMemo?
     private var routeMemo: OpenAIForwarder.RouteMemo?
@@ -48,6 +49,7 @@ final class FastRequestHandler: ChannelInboundHandler, RemovableChannelHandler, 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         flusher = forwarder.connections.tickFlushers.on(context.eventLoop)
+        spares = forwarder.connections.spares.on(context.eventLoop)
         allocator = context.channel.allocator
         // This handler asks for each read itself, from its own place next to the socket: NIO's
         // automatic read would pass every read request through all the handlers behind it.
@@ -117,7 +119,9 @@ final class FastRequestHandler: ChannelInboundHandler, RemovableChannelHandler, 
                 return
             }
             let headBytes = bytes.getSlice(at: bytes.readerIndex, length: headLength)!
-            guard let head = ClientRequestHead(parsing: headBytes),
+            let head = ClientRequestHead(parsing: headBytes, fields: spares?.fields(for: .clientRequest) ?? [])
+            if let head { spares?.giveBack(head.fields, from: .clientRequest) }
+            guard let head,
                 let (target, resolved) = forwarder.route(head, memo: &routeMemo)
             else {
                 handOver(context)

@@ -36,6 +36,8 @@ struct HTTP1ResponseParser {
     private var state = State.head
     /// Whether the response has started arriving (any byte of a head was seen).
     private var started = false
+    /// Where the heads' field lists come from and go back to, if anywhere.
+    var spares: LoopSpares?
 
     /// Ready for the response to the next request on the connection.
     mutating func expectResponse() {
@@ -170,7 +172,9 @@ struct HTTP1ResponseParser {
         }
         guard length <= Self.headLimit else { throw .invalid("response head too large") }
         let bytes = buffer.readSlice(length: length)!
-        return try UpstreamResponseHead(parsing: bytes)
+        let head = try UpstreamResponseHead(parsing: bytes, fields: spares?.fields(for: .instanceResponse) ?? [])
+        spares?.giveBack(head.fields, from: .instanceResponse)
+        return head
     }
 }
 

@@ -41,6 +41,7 @@ final class OpenAIChannelHandler: ChannelDuplexHandler, RemovableChannelHandler,
     private var clientAddress = ClientAddress()
     private let timer = ConnectionTimer()
     var admissionMemo: AdmissionMemo?
+    private(set) var spares: LoopSpares?
 
     init(forwarder: OpenAIForwarder, output: ChannelHandlerContext) {
         self.forwarder = forwarder
@@ -50,6 +51,7 @@ final class OpenAIChannelHandler: ChannelDuplexHandler, RemovableChannelHandler,
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         allocator = context.channel.allocator
+        spares = forwarder.connections.spares.on(context.eventLoop)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {

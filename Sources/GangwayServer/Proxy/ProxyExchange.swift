@@ -307,7 +307,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
         // Sized once (a bearer token alone is about a kilobyte): growing would copy it.
         let capacity =
             head.headerBytesHint + url.pathPrefix.utf8.count + url.authority.utf8.count + 64 + (copiesBody ? bodyBytes : 0)
-        var request = handler.allocator.buffer(capacity: capacity)
+        var request = buffer(for: .instanceRequest, capacity: capacity)
         HTTP1Writer.writeRequestLine(
             method: head.method, pathPrefix: url.pathPrefix, writePath: target.writeInstancePath, host: url.authority,
             into: &request)
@@ -331,6 +331,12 @@ final class ProxyExchange: UpstreamResponseReceiver {
         connection.receiver = self
         sentAt = now
         connection.send(request.head, body: request.body)
+        handler.spares?.giveBack(request.head, from: .instanceRequest)
+    }
+
+    private func buffer(for use: LoopSpares.BufferUse, capacity: Int) -> ByteBuffer {
+        guard let spares = handler.spares else { return handler.allocator.buffer(capacity: capacity) }
+        return spares.buffer(for: use, capacity: capacity, allocator: handler.allocator)
     }
 
     // MARK: The instance's answer
@@ -349,7 +355,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
 
         // Room for a small body too: it is queued behind the head and written with it.
         let smallBody = if case .length(let length) = responseHead.bodyFraming, length <= Self.copyLimit { length } else { 0 }
-        var bytes = handler.allocator.buffer(capacity: responseHead.bytes.readableBytes + 128 + smallBody)
+        var bytes = buffer(for: .clientResponse, capacity: responseHead.bytes.readableBytes + 128 + smallBody)
         bytes.writeStaticString("HTTP/1.1 ")
         _ = responseHead.withBytes(responseHead.statusText) { bytes.writeBytes($0) }
         bytes.writeStaticString("\r\n")
@@ -412,7 +418,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
     /// Appends to the bytes waiting for the client, in place (a copy of the buffer would be
     /// copied on every write).
     private func queue(_ write: (inout ByteBuffer) -> Void) {
-        if outgoing == nil { outgoing = handler.allocator.buffer(capacity: 256) }
+        if outgoing == nil { outgoing = buffer(for: .clientResponse, capacity: 256) }
         write(&outgoing!)
     }
 
@@ -420,6 +426,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
         if let bytes = outgoing {
             outgoing = nil
             handler.write(bytes)
+            handler.spares?.giveBack(bytes, from: .clientResponse)
         }
     }
 
@@ -428,6 +435,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
         if let bytes = outgoing {
             outgoing = nil
             handler.writeAndFlush(bytes)
+            handler.spares?.giveBack(bytes, from: .clientResponse)
         } else {
             handler.flush()
         }

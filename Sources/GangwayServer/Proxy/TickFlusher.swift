@@ -1,5 +1,4 @@
 import NIOCore
-import Synchronization
 
 /// A connection whose flushes ``TickFlusher`` may hold back to the end of its event loop's tick.
 protocol TickFlushed: AnyObject {
@@ -33,7 +32,7 @@ final class TickFlusher {
     /// loop-bound box, since the loop takes only sendable work. Set in `init` (it needs `self`).
     private var endTick: @Sendable () -> Void = {}
 
-    fileprivate init(loop: any EventLoop) {
+    init(loop: any EventLoop) {
         self.loop = loop
         waiting.reserveCapacity(64)
         spare.reserveCapacity(64)
@@ -76,21 +75,5 @@ private final class WeakReference {
 
     init(_ flusher: TickFlusher) {
         self.flusher = flusher
-    }
-}
-
-/// One ``TickFlusher`` per event loop, made by the first connection on the loop that needs it.
-final class TickFlushers: Sendable {
-    private let flushers = Mutex<[ObjectIdentifier: NIOLoopBound<TickFlusher>]>([:])
-
-    /// The flusher of `loop`; called on `loop`, once per connection.
-    func on(_ loop: any EventLoop) -> TickFlusher {
-        let key = ObjectIdentifier(loop)
-        return flushers.withLock { flushers in
-            if let known = flushers[key] { return known.value }
-            let made = TickFlusher(loop: loop)
-            flushers[key] = NIOLoopBound(made, eventLoop: loop)
-            return made
-        }
     }
 }

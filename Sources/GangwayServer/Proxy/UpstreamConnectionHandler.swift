@@ -30,8 +30,9 @@ final class UpstreamConnectionHandler: ChannelInboundHandler, RemovableChannelHa
     private let flusher: TickFlusher
     var flushHeld = false
 
-    init(flusher: TickFlusher) {
+    init(flusher: TickFlusher, spares: LoopSpares) {
         self.flusher = flusher
+        parser.spares = spares
     }
 
     func handlerAdded(context: ChannelHandlerContext) {

@@ -49,7 +49,9 @@ final class UpstreamConnectionPool: Sendable {
     }
 
     /// Each loop's flusher, for instance connections and client connections alike.
-    let tickFlushers = TickFlushers()
+    let tickFlushers = PerLoop { TickFlusher(loop: $0) }
+    /// Each loop's reusable buffers and field lists.
+    let spares = PerLoop { _ in LoopSpares() }
     /// Lists are read and changed only under this lock.
     private let idle = Mutex<[Key: IdleList]>([:])
     /// Made once: building a TLS context loads the trust roots.
@@ -148,7 +150,8 @@ final class UpstreamConnectionPool: Sendable {
                             try NIOSSLClientHandler(context: tls, serverHostname: name))
                     }
                     try channel.pipeline.syncOperations.addHandler(
-                        UpstreamConnectionHandler(flusher: self.tickFlushers.on(channel.eventLoop)))
+                        UpstreamConnectionHandler(
+                            flusher: self.tickFlushers.on(channel.eventLoop), spares: self.spares.on(channel.eventLoop)))
                 }
             }
         // An IP address needs no lookup. Given a name, NIO resolves it on a dispatch queue and

@@ -27,14 +27,16 @@ struct UpstreamResponseHead {
     /// `Content-Type: text/event-stream` (any letter case, any parameters).
     let isEventStream: Bool
 
-    init(parsing bytes: ByteBuffer) throws(UpstreamProtocolError) {
+    /// `fields`: an empty list whose storage may be reused (see ``LoopSpares``).
+    init(parsing bytes: ByteBuffer, fields: consuming [Field] = []) throws(UpstreamProtocolError) {
         self.bytes = bytes
+        var storage = consume fields
         let parsed = try bytes.withUnsafeReadableBytes { (raw) throws(UpstreamProtocolError) in
-            try Parse(raw).run()
+            try Parse(raw, fields: &storage).run()
         }
         status = parsed.status
         statusText = parsed.statusText
-        fields = parsed.fields
+        self.fields = parsed.fields
         isEventStream = parsed.isEventStream
         let connectionClose = parsed.connectionTokens.close
         switch parsed.status {
@@ -80,9 +82,11 @@ private struct Parse {
     var connectionTokens = ConnectionTokens()
     var isEventStream = false
 
-    init(_ raw: UnsafeRawBufferPointer) {
+    /// Takes the storage of `fields` (swapped in: a copy would make it look shared).
+    init(_ raw: UnsafeRawBufferPointer, fields: inout [UpstreamResponseHead.Field]) {
         self.raw = raw
-        fields.reserveCapacity(16)
+        swap(&self.fields, &fields)
+        if self.fields.capacity < 16 { self.fields.reserveCapacity(16) }
     }
 
     consuming func run() throws(UpstreamProtocolError) -> Parse {

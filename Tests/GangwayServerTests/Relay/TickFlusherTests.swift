@@ -15,7 +15,7 @@ struct TickFlusherTests {
     @Test("a quiet loop flushes at once; a busy one holds every flush of the tick to its end, once each")
     func policy() {
         let loop = EmbeddedEventLoop()
-        let flusher = TickFlushers().on(loop)
+        let flusher = TickFlusher(loop: loop)
         let (a, b, c) = (Connection(), Connection(), Connection())
 
         // The loop's first tick: nothing was asked before, so the first flush goes out now.
@@ -50,7 +50,7 @@ struct TickFlusherTests {
 
     @Test("each loop has its own flusher, made once")
     func perLoop() {
-        let flushers = TickFlushers()
+        let flushers = PerLoop { TickFlusher(loop: $0) }
         let (first, second) = (EmbeddedEventLoop(), EmbeddedEventLoop())
         #expect(flushers.on(first) === flushers.on(first))
         #expect(flushers.on(first) !== flushers.on(second))
