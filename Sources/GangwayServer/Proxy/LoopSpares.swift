@@ -22,8 +22,10 @@ final class LoopSpares {
         case instanceResponse
     }
 
-    /// Larger buffers are let go rather than kept for the life of the loop.
+    /// Larger buffers and longer field lists are let go rather than kept for the life of the
+    /// loop (a usual head has a dozen fields).
     static let keptCapacity = 16 * 1024
+    static let keptFieldCount = 64
 
     private var instanceRequest: ByteBuffer?
     private var clientResponse: ByteBuffer?
@@ -65,7 +67,7 @@ final class LoopSpares {
 
     /// `fields` belong to a head just parsed; they are reused once that head is gone.
     func giveBack(_ fields: [HTTP1Field], from use: FieldsUse) {
-        guard fields.capacity <= ClientRequestHead.fieldLimit else { return }
+        guard fields.capacity <= Self.keptFieldCount else { return }
         switch use {
         case .clientRequest: clientRequestFields = fields
         case .instanceResponse: instanceResponseFields = fields

@@ -42,7 +42,7 @@ struct LoopSparesTests {
         #expect(pending.readString(length: pending.readableBytes) == "HTTP/1.1 200 OK\r\n")
     }
 
-    @Test("a buffer larger than the kept capacity is let go")
+    @Test("a buffer larger than the kept capacity, or a field list longer than the kept count, is let go")
     func largeBuffersAreNotKept() {
         let spares = LoopSpares()
         var large = Self.allocator.buffer(capacity: LoopSpares.keptCapacity * 2)
@@ -53,6 +53,10 @@ struct LoopSparesTests {
         let next = spares.buffer(for: .instanceRequest, capacity: 16, allocator: Self.allocator)
         #expect(next.capacity < LoopSpares.keptCapacity)
         #expect(Self.storage(next) != largeStorage)
+
+        let field = HTTP1Field(name: 0..<1, value: 2..<3)
+        spares.giveBack(Array(repeating: field, count: LoopSpares.keptFieldCount + 1), from: .instanceResponse)
+        #expect(spares.fields(for: .instanceResponse).capacity == 0)
     }
 
     static func storage(_ fields: [HTTP1Field]) -> UnsafeRawPointer? {
