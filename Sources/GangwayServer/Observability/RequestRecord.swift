@@ -23,9 +23,9 @@ public final class RequestRecord: Sendable {
     public let start: ContinuousClock.Instant
     private let fields = Mutex(Fields())
 
-    init(requestID: String) {
+    init(requestID: String, start: ContinuousClock.Instant = .now) {
         self.requestID = requestID
-        self.start = .now
+        self.start = start
     }
 
     /// When the request started by the wall clock, worked out when asked (for the access log)

@@ -26,7 +26,10 @@ final class ProxyExchange: UpstreamResponseReceiver {
     private let client: String?
     /// The resolved model's metrics when the connection already knows them.
     private let knownPoolMetrics: PoolMetrics?
-    private let record: RequestRecord
+    private let startedAt: ContinuousClock.Instant
+    /// Made once the request has gone to the instance (or is answered without it): its id is
+    /// first needed in the response head.
+    private lazy var record = RequestRecord(requestID: RequestID.make(), start: startedAt)
     /// The access-log fields, gathered here (every method runs on the loop) and handed to the
     /// record once, when the exchange ends: one lock per request, not one per step.
     private var logged = RequestRecord.Fields()
@@ -82,11 +85,11 @@ final class ProxyExchange: UpstreamResponseReceiver {
         self.handler = handler
         self.eventLoop = eventLoop
         self.client = client
-        self.record = RequestRecord(requestID: RequestID.make())
-        sentAt = record.start
-        deadline = record.start
-        headDeadline = record.start
-        lastActivity = record.start
+        startedAt = .now
+        sentAt = startedAt
+        deadline = startedAt
+        headDeadline = startedAt
+        lastActivity = startedAt
         self.bodyLimit = (try? resolved.get())?.settings.maxBodyBytes ?? forwarder.defaultMaxBodyBytes
         logged.endpoint = String(target.endpoint)
         logged.component = target.component.map(String.init)
@@ -208,7 +211,6 @@ final class ProxyExchange: UpstreamResponseReceiver {
             return
         }
         self.pool = pool
-        meter = RequestMeter(metrics: knownPoolMetrics ?? forwarder.metrics.pool(pool), start: record.start)
         prepareUpstreamRequest(pool)
     }
 
@@ -237,7 +239,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
             }
         }
         sendsBody = hasJSONBody || payload.readableBytes > 0
-        deadline = record.start + pool.settings.timeouts.total
+        deadline = startedAt + pool.settings.timeouts.total
         tryNextInstance()
     }
 
@@ -332,6 +334,18 @@ final class ProxyExchange: UpstreamResponseReceiver {
         sentAt = now
         connection.send(request.head, body: request.body)
         handler.spares?.giveBack(request.head, from: .instanceRequest)
+        _ = startedMeter
+        _ = record
+    }
+
+    /// The request's meter, started once the request has gone to the instance, or when it is
+    /// answered or abandoned before that: the counters it touches lie in memory gone cold while
+    /// the loop idled, and the instance need not wait for them. Nil until a model is chosen.
+    private var startedMeter: RequestMeter? {
+        if meter == nil, let pool {
+            meter = RequestMeter(metrics: knownPoolMetrics ?? forwarder.metrics.pool(pool), start: startedAt)
+        }
+        return meter
     }
 
     private func buffer(for use: LoopSpares.BufferUse, capacity: Int) -> ByteBuffer {
@@ -350,7 +364,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
         lastActivity = now
         logged.instance = instance.url.description
         logged.status = status
-        logged.timeToFirstByte = now - record.start
+        logged.timeToFirstByte = now - startedAt
         meter?.metrics?.perInstance[instance.index].increment()
 
         // Room for a small body too: it is queued behind the head and written with it.
@@ -382,7 +396,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
         HTTP1Writer.writeHeader(Self.requestIDHeader, record.requestID, into: &bytes)
         bytes.writeStaticString("\r\n")
         outgoing = bytes
-        observer = RelayObserver(metrics: meter?.metrics, start: record.start)
+        observer = RelayObserver(metrics: meter?.metrics, start: startedAt)
         if let pool { handler.wake(at: min(deadline, now + pool.settings.timeouts.idle)) }
     }
 
@@ -505,7 +519,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
             logged.error = "client disconnected"
             observeQueuedChunk()
             observer?.report(into: &logged, metrics: meter?.metrics)
-            meter?.finish(
+            startedMeter?.finish(
                 status: status, modelLatency: phase == .relaying ? ContinuousClock.now - sentAt : nil, modelFailed: false)
             releaseInstance()
             finish(closeConnection: true)
@@ -544,7 +558,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
         observeQueuedChunk()
         observer?.report(into: &logged, metrics: meter?.metrics)
         let now = ContinuousClock.now
-        meter?.finish(
+        startedMeter?.finish(
             status: status, modelLatency: now - sentAt, modelFailed: status >= 400 || failure != nil, at: now)
         releaseInstance()
         // A body cut short can only be told by closing, unless it is chunked or a stream that
@@ -562,7 +576,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
         let envelope = error.openAIEnvelope()
         logged.status = code
         logged.bytesOut = envelope.count
-        meter?.finish(status: code, modelLatency: nil, modelFailed: [502, 504].contains(code))
+        startedMeter?.finish(status: code, modelLatency: nil, modelFailed: [502, 504].contains(code))
         releaseInstance()
         let closes = closeConnection || clientAskedToClose
         var bytes = handler.allocator.buffer(capacity: 256 + envelope.count)
