@@ -334,14 +334,16 @@ final class ProxyExchange: UpstreamResponseReceiver {
         sentAt = now
         connection.send(request.head, body: request.body)
         handler.spares?.giveBack(request.head, from: .instanceRequest)
-        _ = startedMeter
+        // Bookkeeping the instance need not wait for, done while it works.
+        startMeter()
         _ = record
     }
 
     /// The request's meter, started once the request has gone to the instance, or when it is
     /// answered or abandoned before that: the counters it touches lie in memory gone cold while
     /// the loop idled, and the instance need not wait for them. Nil until a model is chosen.
-    private var startedMeter: RequestMeter? {
+    @discardableResult
+    private func startMeter() -> RequestMeter? {
         if meter == nil, let pool {
             meter = RequestMeter(metrics: knownPoolMetrics ?? forwarder.metrics.pool(pool), start: startedAt)
         }
@@ -519,7 +521,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
             logged.error = "client disconnected"
             observeQueuedChunk()
             observer?.report(into: &logged, metrics: meter?.metrics)
-            startedMeter?.finish(
+            startMeter()?.finish(
                 status: status, modelLatency: phase == .relaying ? ContinuousClock.now - sentAt : nil, modelFailed: false)
             releaseInstance()
             finish(closeConnection: true)
@@ -558,7 +560,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
         observeQueuedChunk()
         observer?.report(into: &logged, metrics: meter?.metrics)
         let now = ContinuousClock.now
-        startedMeter?.finish(
+        startMeter()?.finish(
             status: status, modelLatency: now - sentAt, modelFailed: status >= 400 || failure != nil, at: now)
         releaseInstance()
         // A body cut short can only be told by closing, unless it is chunked or a stream that
@@ -576,7 +578,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
         let envelope = error.openAIEnvelope()
         logged.status = code
         logged.bytesOut = envelope.count
-        startedMeter?.finish(status: code, modelLatency: nil, modelFailed: [502, 504].contains(code))
+        startMeter()?.finish(status: code, modelLatency: nil, modelFailed: [502, 504].contains(code))
         releaseInstance()
         let closes = closeConnection || clientAskedToClose
         var bytes = handler.allocator.buffer(capacity: 256 + envelope.count)
