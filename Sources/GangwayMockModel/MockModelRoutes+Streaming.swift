@@ -19,7 +19,7 @@ extension MockModelRoutes {
             try await request.body.consumeWithCancellationOnInboundClose { _ in
                 for event in renderer.events {
                     if event.isPaced, let interval, interval > .zero {
-                        try await Task.sleep(for: interval)
+                        try await EventLoopPause.sleep(for: interval)
                     }
                     try Task.checkCancellation()
                     var buffer = renderer.render(event)

@@ -118,7 +118,7 @@ struct MockModelRoutes: Sendable {
         }
         let delay = controls.delay ?? self.configuration.firstTokenDelay
         if delay > .zero {
-            try await Task.sleep(for: delay)
+            try await EventLoopPause.sleep(for: delay)
         }
         if let status = controls.status {
             var headers = HTTPFields()
