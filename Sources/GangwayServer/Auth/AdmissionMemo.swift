@@ -14,7 +14,10 @@ import GangwayStore
 ///
 /// Only decisions that depend on the policies alone are remembered (no `Condition` reads the
 /// request: source address, time), so nothing about the new request can change the answer.
-struct AdmissionMemo {
+///
+/// A class (its fields never change): reading it per request costs one reference, not one per
+/// field.
+final class AdmissionMemo {
     /// The `Authorization` header's value, byte for byte.
     let authorization: [UInt8]
     let endpoint: String

@@ -122,7 +122,7 @@ final class FastRequestHandler: ChannelInboundHandler, RemovableChannelHandler, 
             let head = ClientRequestHead(parsing: headBytes, fields: spares?.fields(for: .clientRequest) ?? [])
             if let head { spares?.giveBack(head.fields, from: .clientRequest) }
             guard let head,
-                let (target, resolved) = forwarder.route(head, memo: &routeMemo)
+                let route = forwarder.route(head, memo: &routeMemo)
             else {
                 handOver(context)
                 return
@@ -130,8 +130,8 @@ final class FastRequestHandler: ChannelInboundHandler, RemovableChannelHandler, 
             bytes.moveReaderIndex(forwardBy: headLength)
             unread = bytes
             let exchange = ProxyExchange(
-                head: .raw(head), target: target, resolved: resolved, forwarder: forwarder, handler: self,
-                eventLoop: context.eventLoop, client: clientAddress.text(of: context.channel), poolMetrics: routeMemo?.metrics)
+                head: .raw(head), route: route, forwarder: forwarder, handler: self,
+                eventLoop: context.eventLoop, client: clientAddress.text(of: context.channel))
             self.exchange = exchange
             bodyRemaining = head.contentLength
             exchange.start()

@@ -7,13 +7,12 @@ enum HTTP1Writer {
     /// `METHOD target HTTP/1.1` and `Host`; the target is the instance's path prefix followed by
     /// what `writePath` writes. The other header lines and the blank line follow.
     static func writeRequestLine(
-        method: HTTPMethod, pathPrefix: String, writePath: ((Substring) -> Void) -> Void, host: String,
-        into buffer: inout ByteBuffer
+        method: HTTPMethod, pathPrefix: String, path: String, host: String, into buffer: inout ByteBuffer
     ) {
         buffer.writeString(method.rawValue)
         buffer.writeStaticString(" ")
         buffer.writeString(pathPrefix)
-        writePath { buffer.writeSubstring($0) }
+        buffer.writeString(path)
         buffer.writeStaticString(" HTTP/1.1\r\nhost: ")
         buffer.writeString(host)
         buffer.writeStaticString("\r\n")

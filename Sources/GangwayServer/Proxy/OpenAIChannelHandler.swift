@@ -84,9 +84,9 @@ final class OpenAIChannelHandler: ChannelDuplexHandler, RemovableChannelHandler,
     private func process(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
         switch state {
         case .idle:
-            if case .head(let head) = part, let (target, resolved) = forwarder.route(head) {
+            if case .head(let head) = part, let route = forwarder.route(head) {
                 let exchange = ProxyExchange(
-                    head: .decoded(head), target: target, resolved: resolved, forwarder: forwarder, handler: self,
+                    head: .decoded(head), route: route, forwarder: forwarder, handler: self,
                     eventLoop: context.eventLoop, client: clientAddress.text(of: context.channel))
                 state = .proxying(exchange)
                 exchange.start()

@@ -28,7 +28,7 @@ final class OpenAIForwarder: Sendable {
 
     /// The target and its model (or why there is none) if this request is on an OpenAI path;
     /// nil when the router serves it.
-    func route(_ head: HTTPRequestHead) -> (OpenAIPath, Result<ModelPool, GatewayError>)? {
+    func route(_ head: HTTPRequestHead) -> ResolvedTarget? {
         route(method: head.method, target: head.uri)
     }
 
@@ -39,36 +39,35 @@ final class OpenAIForwarder: Sendable {
         fileprivate let method: HTTPMethod
         fileprivate let target: String
         fileprivate let generation: Int
-        fileprivate let route: (OpenAIPath, Result<ModelPool, GatewayError>)
-        let metrics: PoolMetrics?
+        fileprivate let route: ResolvedTarget
     }
 
-    /// As ``route(method:target:)``, reusing `memo` while the method and target are the same
-    /// and the endpoints have not been reloaded since.
-    func route(
-        _ head: ClientRequestHead, memo: inout RouteMemo?
-    ) -> (OpenAIPath, Result<ModelPool, GatewayError>)? {
+    /// As ``route(method:target:findingMetrics:)``, reusing `memo` while the method and target
+    /// are the same and the endpoints have not been reloaded since.
+    func route(_ head: ClientRequestHead, memo: inout RouteMemo?) -> ResolvedTarget? {
         // Read before the endpoints: a reload in between leaves a memo that is never matched.
         let generation = registry.generation
         if let memo, memo.generation == generation, memo.method == head.method, head.hasTarget(memo.target) {
             return memo.route
         }
         let target = head.target
-        guard let route = route(method: head.method, target: target) else { return nil }
-        let poolMetrics = (try? route.1.get()).flatMap { metrics.pool($0) }
-        memo = RouteMemo(method: head.method, target: target, generation: generation, route: route, metrics: poolMetrics)
+        guard let route = route(method: head.method, target: target, findingMetrics: true) else { return nil }
+        memo = RouteMemo(method: head.method, target: target, generation: generation, route: route)
         return route
     }
 
-    func route(method: HTTPMethod, target uri: String) -> (OpenAIPath, Result<ModelPool, GatewayError>)? {
+    /// `findingMetrics` looks the model's metrics up now, for a route that will be reused;
+    /// otherwise the exchange looks them up once it meters the request.
+    func route(method: HTTPMethod, target uri: String, findingMetrics: Bool = false) -> ResolvedTarget? {
         switch method {
         case .GET, .POST, .PUT, .PATCH, .DELETE: break
         default: return nil
         }
-        guard let target = OpenAIPath.parse(uri) else { return nil }
-        let resolved = Result { () throws(GatewayError) in
-            try registry.current.pool(endpoint: target.endpoint, component: target.component)
+        guard let path = OpenAIPath.parse(uri) else { return nil }
+        let model = Result { () throws(GatewayError) in
+            try registry.current.pool(endpoint: path.endpoint, component: path.component)
         }
-        return (target, resolved)
+        let knownMetrics = findingMetrics ? (try? model.get()).flatMap { metrics.pool($0) } : nil
+        return ResolvedTarget(path: path, method: method.rawValue, model: model, knownMetrics: knownMetrics)
     }
 }

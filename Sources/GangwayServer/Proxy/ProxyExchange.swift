@@ -18,14 +18,11 @@ final class ProxyExchange: UpstreamResponseReceiver {
     }
 
     private let head: ClientHead
-    private let target: OpenAIPath
-    private let resolved: Result<ModelPool, GatewayError>
+    private let route: ResolvedTarget
     private let forwarder: OpenAIForwarder
     private let handler: any ExchangeHost
     private let eventLoop: any EventLoop
     private let client: String?
-    /// The resolved model's metrics when the connection already knows them.
-    private let knownPoolMetrics: PoolMetrics?
     private let startedAt: ContinuousClock.Instant
     /// Made once the request has gone to the instance (or is answered without it): its id is
     /// first needed in the response head.
@@ -64,6 +61,8 @@ final class ProxyExchange: UpstreamResponseReceiver {
     /// from the instance, so a small response is one write.
     private var outgoing: ByteBuffer?
     private var closeAfterResponse = false
+    /// The instance's head has come; ``headBookkeeping()`` has not yet run.
+    private var headBookkeepingDue = false
 
     private enum ClientFraming {
         case length, chunked, untilClose
@@ -74,13 +73,11 @@ final class ProxyExchange: UpstreamResponseReceiver {
     private static let copyLimit = 8 * 1024
 
     init(
-        head: ClientHead, target: OpenAIPath, resolved: Result<ModelPool, GatewayError>, forwarder: OpenAIForwarder,
-        handler: any ExchangeHost, eventLoop: any EventLoop, client: String?, poolMetrics: PoolMetrics? = nil
+        head: ClientHead, route: ResolvedTarget, forwarder: OpenAIForwarder, handler: any ExchangeHost,
+        eventLoop: any EventLoop, client: String?
     ) {
-        self.knownPoolMetrics = poolMetrics
         self.head = head
-        self.target = target
-        self.resolved = resolved
+        self.route = route
         self.forwarder = forwarder
         self.handler = handler
         self.eventLoop = eventLoop
@@ -90,9 +87,9 @@ final class ProxyExchange: UpstreamResponseReceiver {
         deadline = startedAt
         headDeadline = startedAt
         lastActivity = startedAt
-        self.bodyLimit = (try? resolved.get())?.settings.maxBodyBytes ?? forwarder.defaultMaxBodyBytes
-        logged.endpoint = String(target.endpoint)
-        logged.component = target.component.map(String.init)
+        self.bodyLimit = (try? route.model.get())?.settings.maxBodyBytes ?? forwarder.defaultMaxBodyBytes
+        logged.endpoint = route.endpointName
+        logged.component = route.componentName
     }
 
     var isFinished: Bool { phase == .done }
@@ -144,7 +141,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
         let guardian = forwarder.runtimeGuard
         if let memo = handler.admissionMemo {
             if head.hasSoleAuthorization(memo.authorization),
-                let caller = guardian.readmit(memo, endpoint: target.endpoint, component: target.component, now: now)
+                let caller = guardian.readmit(memo, endpoint: route.path.endpoint, component: route.path.component, now: now)
             {
                 admitted(caller)
                 return
@@ -182,8 +179,8 @@ final class ProxyExchange: UpstreamResponseReceiver {
             respond(guardian.rejection(error, logger: logger, client: client))
             return
         }
-        let endpoint = String(target.endpoint)
-        let component = target.component.map(String.init)
+        let endpoint = route.endpointName
+        let component = route.componentName
         let decidedByPoliciesAlone: Bool
         do {
             decidedByPoliciesAlone = try guardian.authorize(
@@ -204,7 +201,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
         logged.principalARN = caller.user.arn
         logged.accessKeyID = caller.accessKeyID
         let pool: ModelPool
-        switch resolved {
+        switch route.model {
         case .success(let found): pool = found
         case .failure(let error):
             respond(error)
@@ -216,7 +213,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
 
     private func prepareUpstreamRequest(_ pool: ModelPool) {
         let hasJSONBody: Bool
-        switch OpenAIRoute.classify(method: head.method.rawValue, subpath: target.subpath) {
+        switch route.decision {
         case .notFound:
             respond(.pathNotFound(rawPath))
             return
@@ -254,20 +251,19 @@ final class ProxyExchange: UpstreamResponseReceiver {
             return
         }
         self.instance = instance
-        let url = instance.url
         let now = ContinuousClock.now
         headDeadline = min(now + pool.settings.timeouts.firstByte, deadline)
         // No later than the first idle check, so this call also covers the start of the relay;
         // being called early only makes the exchange ask again. After the request has gone:
         // the timer is bookkeeping the instance need not wait for.
         defer { handler.wake(at: min(headDeadline, now + pool.settings.timeouts.idle)) }
-        let request = upstreamRequest(url)
-        if let connection = forwarder.connections.takeIdle(url, on: eventLoop) {
+        let request = upstreamRequest(instance)
+        if let connection = forwarder.connections.takeIdle(instance, on: eventLoop) {
             send(request, on: connection, at: now)
             return
         }
         phase = .connecting
-        forwarder.connections.connect(url, on: eventLoop, timeout: pool.settings.timeouts.connect)
+        forwarder.connections.connect(instance.url, on: eventLoop, timeout: pool.settings.timeouts.connect)
             .assumeIsolated()
             .whenComplete { result in
                 guard self.phase == .connecting, self.instance == instance else {
@@ -302,17 +298,18 @@ final class ProxyExchange: UpstreamResponseReceiver {
     /// The request for one instance: the head with the instance's path prefix and `Host`, the
     /// client's headers less those not forwarded, and the body; a small body shares the head's
     /// buffer.
-    private func upstreamRequest(_ url: InstanceURL) -> (ByteBuffer, ByteBuffer?) {
+    private func upstreamRequest(_ instance: ModelPool.Instance) -> (ByteBuffer, ByteBuffer?) {
         let payload = sendsBody ? body ?? ByteBuffer() : nil
         let bodyBytes = payload?.readableBytes ?? 0
         let copiesBody = bodyBytes <= Self.copyLimit
         // Sized once (a bearer token alone is about a kilobyte): growing would copy it.
         let capacity =
-            head.headerBytesHint + url.pathPrefix.utf8.count + url.authority.utf8.count + 64 + (copiesBody ? bodyBytes : 0)
+            head.headerBytesHint + instance.url.pathPrefix.utf8.count + route.instancePath.utf8.count
+            + instance.url.authority.utf8.count + 64 + (copiesBody ? bodyBytes : 0)
         var request = buffer(for: .instanceRequest, capacity: capacity)
         HTTP1Writer.writeRequestLine(
-            method: head.method, pathPrefix: url.pathPrefix, writePath: target.writeInstancePath, host: url.authority,
-            into: &request)
+            method: head.method, pathPrefix: instance.url.pathPrefix, path: route.instancePath,
+            host: instance.url.authority, into: &request)
         head.writeForwardedHeaderLines(into: &request)
         if let payload { HTTP1Writer.writeContentLength(payload.readableBytes, into: &request) }
         request.writeStaticString("\r\n")
@@ -345,7 +342,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
     @discardableResult
     private func startMeter() -> RequestMeter? {
         if meter == nil, let pool {
-            meter = RequestMeter(metrics: knownPoolMetrics ?? forwarder.metrics.pool(pool), start: startedAt)
+            meter = RequestMeter(metrics: route.knownMetrics ?? forwarder.metrics.pool(pool), start: startedAt)
         }
         return meter
     }
@@ -364,10 +361,9 @@ final class ProxyExchange: UpstreamResponseReceiver {
         isEventStream = responseHead.isEventStream
         let now = ContinuousClock.now
         lastActivity = now
-        logged.instance = instance.url.description
         logged.status = status
         logged.timeToFirstByte = now - startedAt
-        meter?.metrics?.perInstance[instance.index].increment()
+        headBookkeepingDue = true
 
         // Room for a small body too: it is queued behind the head and written with it.
         let smallBody = if case .length(let length) = responseHead.bodyFraming, length <= Self.copyLimit { length } else { 0 }
@@ -399,7 +395,17 @@ final class ProxyExchange: UpstreamResponseReceiver {
         bytes.writeStaticString("\r\n")
         outgoing = bytes
         observer = RelayObserver(metrics: meter?.metrics, start: startedAt)
-        if let pool { handler.wake(at: min(deadline, now + pool.settings.timeouts.idle)) }
+    }
+
+    /// What the head's arrival leaves to do once the client has been written to: the instance's
+    /// counter, its name for the access log, and the timer moved on to the idle timeout. Their
+    /// memory is cold after idling, and the client need not wait for them.
+    private func headBookkeeping() {
+        guard headBookkeepingDue, let instance else { return }
+        headBookkeepingDue = false
+        logged.instance = instance.url.description
+        meter?.metrics?.perInstance[instance.index].increment()
+        if phase == .relaying, let pool { handler.wake(at: min(deadline, lastActivity + pool.settings.timeouts.idle)) }
     }
 
     func upstreamBody(_ chunk: ByteBuffer) {
@@ -455,6 +461,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
         } else {
             handler.flush()
         }
+        headBookkeeping()
         observeQueuedChunk()
     }
 
@@ -472,7 +479,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
         guard phase == .relaying else { return }
         if let connection = upstream, let instance, let pool {
             if reusable {
-                forwarder.connections.putBack(connection, instance.url)
+                forwarder.connections.putBack(connection, instance)
             } else {
                 forwarder.connections.retire(connection, instance.url, connectTimeout: pool.settings.timeouts.connect)
             }
@@ -612,6 +619,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
     /// Runs once per exchange (every caller checks the phase first), so the fields can be moved.
     private func finish(closeConnection: Bool) {
         assert(phase != .done, "an exchange finished twice")
+        headBookkeeping()
         phase = .done
         record.update { swap(&$0, &logged) }  // moved, not copied
         forwarder.accessLog.write(record, method: head.method.rawValue, path: rawPath, client: client, end: .now)

@@ -15,9 +15,19 @@ final class UpstreamConnectionPool: Sendable {
         let port: Int
 
         init(_ url: InstanceURL, _ loop: any EventLoop) {
+            self.init(host: url.host, port: url.port, loop)
+        }
+
+        init(host: String, port: Int, _ loop: any EventLoop) {
             self.loop = ObjectIdentifier(loop)
-            self.host = url.host
-            self.port = url.port
+            self.host = host
+            self.port = port
+        }
+
+        /// Reads the two fields out of the instance: taking its `InstanceURL` whole would
+        /// copy (retain and later release) all five of its strings, once per request.
+        init(_ instance: ModelPool.Instance, _ loop: any EventLoop) {
+            self.init(host: instance.url.host, port: instance.url.port, loop)
         }
 
         /// The host is compared, not hashed: hashing its text twice per request costs more
@@ -60,8 +70,8 @@ final class UpstreamConnectionPool: Sendable {
     }
 
     /// An idle connection to the instance on this loop, the most recently used first.
-    func takeIdle(_ url: InstanceURL, on loop: any EventLoop) -> UpstreamConnectionHandler? {
-        let key = Key(url, loop)
+    func takeIdle(_ instance: ModelPool.Instance, on loop: any EventLoop) -> UpstreamConnectionHandler? {
+        let key = Key(instance, loop)
         let oldest = NIODeadline.now() - Self.reuseWindow
         var stale: [IdleConnection] = []
         let fresh = idle.withLock { idle -> NIOLoopBound<UpstreamConnectionHandler>? in
@@ -77,9 +87,12 @@ final class UpstreamConnectionPool: Sendable {
     }
 
     /// Keeps a connection whose last exchange ended cleanly for the next request.
-    func putBack(_ connection: UpstreamConnectionHandler, _ url: InstanceURL) {
+    func putBack(_ connection: UpstreamConnectionHandler, _ instance: ModelPool.Instance) {
         guard let channel = connection.channel else { return }
-        let key = Key(url, channel.eventLoop)
+        putBack(connection, channel: channel, key: Key(instance, channel.eventLoop))
+    }
+
+    private func putBack(_ connection: UpstreamConnectionHandler, channel: any Channel, key: Key) {
         let entry = IdleConnection(
             channel: channel, handler: NIOLoopBound(connection, eventLoop: channel.eventLoop), since: .now())
         let kept = idle.withLock { idle in
@@ -124,7 +137,7 @@ final class UpstreamConnectionPool: Sendable {
                 channel.close(promise: nil)
                 return
             }
-            self.putBack(handler, url)
+            self.putBack(handler, channel: channel, key: key)
         }
     }
 

@@ -31,7 +31,7 @@ struct UpstreamConnectionPoolTests {
         #expect(accepted.current == 1)
         #expect(try await idle() == 1)
 
-        let handedOut = try await loop.submit { pool.takeIdle(url, on: loop)?.channel?.isActive ?? false }.get()
+        let handedOut = try await loop.submit { pool.takeIdle(ModelPool.Instance(index: 0, url: url), on: loop)?.channel?.isActive ?? false }.get()
         #expect(handedOut)
         #expect(try await idle() == 0)
         try await loop.submit { pool.prepareSpare(url, on: loop, timeout: .seconds(2)) }.get()
