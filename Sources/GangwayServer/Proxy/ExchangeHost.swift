@@ -69,9 +69,10 @@ final class ConnectionTimer {
 struct ClientAddress {
     private var known: String??
 
-    mutating func text(of channel: any Channel) -> String? {
+    /// The connection's channel is looked up only the first time.
+    mutating func text(of context: ChannelHandlerContext) -> String? {
         if let known { return known }
-        let address = channel.remoteAddress?.ipAddress
+        let address = context.channel.remoteAddress?.ipAddress
         known = .some(address)
         return address
     }

@@ -119,23 +119,27 @@ final class FastRequestHandler: ChannelInboundHandler, RemovableChannelHandler, 
                 return
             }
             let headBytes = bytes.getSlice(at: bytes.readerIndex, length: headLength)!
-            let head = ClientRequestHead(parsing: headBytes, fields: spares?.fields(for: .clientRequest) ?? [])
-            if let head { spares?.giveBack(head.fields, from: .clientRequest) }
-            guard let head,
-                let route = forwarder.route(head, memo: &routeMemo)
+            guard let head = ClientRequestHead(parsing: headBytes, fields: spares?.fields(for: .clientRequest) ?? [])
             else {
+                handOver(context)
+                return
+            }
+            spares?.giveBack(head.fields, from: .clientRequest)
+            guard let route = forwarder.route(head, memo: &routeMemo) else {
                 handOver(context)
                 return
             }
             bytes.moveReaderIndex(forwardBy: headLength)
             unread = bytes
+            let contentLength = head.contentLength
+            // Consumed: a copy would retain (and later release) each of the head's references.
             let exchange = ProxyExchange(
-                head: .raw(head), route: route, forwarder: forwarder, handler: self,
-                eventLoop: context.eventLoop, client: clientAddress.text(of: context.channel))
+                head: .raw(consume head), route: route, forwarder: forwarder, handler: self,
+                eventLoop: context.eventLoop, client: clientAddress.text(of: context))
             self.exchange = exchange
-            bodyRemaining = head.contentLength
+            bodyRemaining = contentLength
             exchange.start()
-            if head.contentLength == 0, self.exchange === exchange { endRequest(exchange) }
+            if contentLength == 0, self.exchange === exchange { endRequest(exchange) }
         }
     }
 

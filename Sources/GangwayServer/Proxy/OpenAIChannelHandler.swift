@@ -87,7 +87,7 @@ final class OpenAIChannelHandler: ChannelDuplexHandler, RemovableChannelHandler,
             if case .head(let head) = part, let route = forwarder.route(head) {
                 let exchange = ProxyExchange(
                     head: .decoded(head), route: route, forwarder: forwarder, handler: self,
-                    eventLoop: context.eventLoop, client: clientAddress.text(of: context.channel))
+                    eventLoop: context.eventLoop, client: clientAddress.text(of: context))
                 state = .proxying(exchange)
                 exchange.start()
             } else {

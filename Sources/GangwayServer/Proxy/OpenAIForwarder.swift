@@ -68,6 +68,8 @@ final class OpenAIForwarder: Sendable {
             try registry.current.pool(endpoint: path.endpoint, component: path.component)
         }
         let knownMetrics = findingMetrics ? (try? model.get()).flatMap { metrics.pool($0) } : nil
-        return ResolvedTarget(path: path, method: method.rawValue, model: model, knownMetrics: knownMetrics)
+        return ResolvedTarget(
+            path: path, method: method.rawValue, model: model, defaultBodyLimit: defaultMaxBodyBytes,
+            knownMetrics: knownMetrics)
     }
 }

@@ -30,7 +30,8 @@ final class ProxyExchange: UpstreamResponseReceiver {
     /// The access-log fields, gathered here (every method runs on the loop) and handed to the
     /// record once, when the exchange ends: one lock per request, not one per step.
     private var logged = RequestRecord.Fields()
-    private let bodyLimit: Int
+    /// Who was admitted, for the access log (written when the exchange ends).
+    private var caller: CallerIdentity?
 
     private var phase = Phase.receiving
     private var body: ByteBuffer?
@@ -87,9 +88,6 @@ final class ProxyExchange: UpstreamResponseReceiver {
         deadline = startedAt
         headDeadline = startedAt
         lastActivity = startedAt
-        self.bodyLimit = (try? route.model.get())?.settings.maxBodyBytes ?? forwarder.defaultMaxBodyBytes
-        logged.endpoint = route.endpointName
-        logged.component = route.componentName
     }
 
     var isFinished: Bool { phase == .done }
@@ -103,8 +101,8 @@ final class ProxyExchange: UpstreamResponseReceiver {
     // MARK: The request
 
     func start() {
-        if let declared = head.declaredLength, declared > bodyLimit {
-            respond(.bodyTooLarge(limit: bodyLimit), closeConnection: true)
+        if let declared = head.declaredLength, declared > route.bodyLimit {
+            respond(.bodyTooLarge(limit: route.bodyLimit), closeConnection: true)
         } else if head.expectsContinue {
             // curl asks before sending a large body and would otherwise wait a second.
             handler.write(ByteBuffer(staticString: "HTTP/1.1 100 Continue\r\n\r\n"))
@@ -123,8 +121,8 @@ final class ProxyExchange: UpstreamResponseReceiver {
             } else {
                 body!.writeImmutableBuffer(chunk)
             }
-            if body!.readableBytes > bodyLimit {
-                respond(.bodyTooLarge(limit: bodyLimit), closeConnection: true)
+            if body!.readableBytes > route.bodyLimit {
+                respond(.bodyTooLarge(limit: route.bodyLimit), closeConnection: true)
             }
         case .end:
             requestEnded = true
@@ -198,8 +196,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
 
     /// The caller may make this call: on to the model.
     private func admitted(_ caller: CallerIdentity) {
-        logged.principalARN = caller.user.arn
-        logged.accessKeyID = caller.accessKeyID
+        self.caller = caller
         let pool: ModelPool
         switch route.model {
         case .success(let found): pool = found
@@ -621,6 +618,13 @@ final class ProxyExchange: UpstreamResponseReceiver {
         assert(phase != .done, "an exchange finished twice")
         headBookkeeping()
         phase = .done
+        // Filled in here, not as each became known: the instance need not wait for them.
+        logged.endpoint = route.endpointName
+        logged.component = route.componentName
+        if let caller {
+            logged.principalARN = caller.user.arn
+            logged.accessKeyID = caller.accessKeyID
+        }
         record.update { swap(&$0, &logged) }  // moved, not copied
         forwarder.accessLog.write(record, method: head.method.rawValue, path: rawPath, client: client, end: .now)
         handler.exchangeEnded(self, closeConnection: closeConnection)

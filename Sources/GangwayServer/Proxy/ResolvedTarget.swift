@@ -18,14 +18,20 @@ final class ResolvedTarget {
     let knownMetrics: PoolMetrics?
     let endpointName: String
     let componentName: String?
+    /// The largest request body the model takes.
+    let bodyLimit: Int
     /// The path to ask of the instance after its base URL's path (`/v1/{subpath}[?query]`).
     let instancePath: String
 
-    init(path: OpenAIPath, method: String, model: Result<ModelPool, GatewayError>, knownMetrics: PoolMetrics? = nil) {
+    init(
+        path: OpenAIPath, method: String, model: Result<ModelPool, GatewayError>, defaultBodyLimit: Int,
+        knownMetrics: PoolMetrics? = nil
+    ) {
         self.path = path
         self.decision = OpenAIRoute.classify(method: method, subpath: path.subpath)
         self.model = model
         self.knownMetrics = knownMetrics
+        self.bodyLimit = if case .success(let pool) = model { pool.settings.maxBodyBytes } else { defaultBodyLimit }
         self.endpointName = String(path.endpoint)
         self.componentName = path.component.map(String.init)
         var instancePath = ""
