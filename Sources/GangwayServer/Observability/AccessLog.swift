@@ -10,18 +10,25 @@ public final class AccessLog: Sendable {
     }
 
     private let destination: Mutex<Destination>
+    /// Whether lines are written at all (the destination never changes): with the log off, an
+    /// exchange gathers nothing for it.
+    public let isEnabled: Bool
 
     /// Writes nothing.
     public static let disabled = AccessLog(destination: .off)
 
     private init(destination: Destination) {
         self.destination = Mutex(destination)
+        self.isEnabled = if case .off = destination { false } else { true }
     }
 
     /// `stdout`, `stderr`, `off`, or a file path (appended to; created with mode 0640).
     public init(setting: String) throws {
         switch setting {
-        case "off": destination = Mutex(.off)
+        case "off":
+            destination = Mutex(.off)
+            isEnabled = false
+            return
         case "stdout": destination = Mutex(.handle(.standardOutput))
         case "stderr": destination = Mutex(.handle(.standardError))
         default:
@@ -35,6 +42,7 @@ public final class AccessLog: Sendable {
             handle.seekToEndOfFile()
             destination = Mutex(.handle(handle))
         }
+        isEnabled = true
     }
 
     struct AccessLogError: Error, CustomStringConvertible {
@@ -45,8 +53,7 @@ public final class AccessLog: Sendable {
         _ record: RequestRecord, method: String, path: @autoclosure () -> String, client: String?,
         end: @autoclosure () -> ContinuousClock.Instant
     ) {
-        let enabled = destination.withLock { if case .off = $0 { false } else { true } }
-        guard enabled else { return }
+        guard isEnabled else { return }
         let line = Self.line(record, method: method, path: path(), client: client, end: end())
         destination.withLock { destination in
             if case .handle(let handle) = destination { handle.write(Data(line.utf8)) }

@@ -21,11 +21,19 @@ public final class RequestRecord: Sendable {
 
     public let requestID: String
     public let start: ContinuousClock.Instant
-    private let fields = Mutex(Fields())
+    private let fields: Mutex<Fields>
 
     init(requestID: String, start: ContinuousClock.Instant = .now) {
         self.requestID = requestID
         self.start = start
+        self.fields = Mutex(Fields())
+    }
+
+    /// A record of a request whose fields were gathered elsewhere.
+    init(requestID: String, start: ContinuousClock.Instant, fields: consuming Fields) {
+        self.requestID = requestID
+        self.start = start
+        self.fields = Mutex(fields)
     }
 
     /// When the request started by the wall clock, worked out when asked (for the access log)

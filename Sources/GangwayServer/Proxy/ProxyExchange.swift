@@ -24,11 +24,11 @@ final class ProxyExchange: UpstreamResponseReceiver {
     private let eventLoop: any EventLoop
     private let client: String?
     private let startedAt: ContinuousClock.Instant
-    /// Made once the request has gone to the instance (or is answered without it): its id is
-    /// first needed in the response head.
-    private lazy var record = RequestRecord(requestID: RequestID.make(), start: startedAt)
-    /// The access-log fields, gathered here (every method runs on the loop) and handed to the
-    /// record once, when the exchange ends: one lock per request, not one per step.
+    /// Made once the request has gone to the instance (or is answered without it): it is first
+    /// needed in the response head.
+    private lazy var requestID = RequestID.make()
+    /// The access-log fields, gathered here (every method runs on the loop) and made into a
+    /// record once, when the exchange ends, if the access log is on.
     private var logged = RequestRecord.Fields()
     /// Who was admitted, for the access log (written when the exchange ends).
     private var caller: CallerIdentity?
@@ -62,6 +62,8 @@ final class ProxyExchange: UpstreamResponseReceiver {
     /// from the instance, so a small response is one write.
     private var outgoing: ByteBuffer?
     private var closeAfterResponse = false
+    /// The instance whose head came, and when (kept after the instance is released).
+    private var answered: (instance: ModelPool.Instance, at: ContinuousClock.Instant)?
     /// The instance's head has come; ``headBookkeeping()`` has not yet run.
     private var headBookkeepingDue = false
 
@@ -94,7 +96,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
 
     private var logger: Logger {
         var logger = forwarder.logger
-        logger[metadataKey: "requestId"] = .string(record.requestID)
+        logger[metadataKey: "requestId"] = .string(requestID)
         return logger
     }
 
@@ -330,7 +332,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
         handler.spares?.giveBack(request.head, from: .instanceRequest)
         // Bookkeeping the instance need not wait for, done while it works.
         startMeter()
-        _ = record
+        _ = requestID
     }
 
     /// The request's meter, started once the request has gone to the instance, or when it is
@@ -359,7 +361,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
         let now = ContinuousClock.now
         lastActivity = now
         logged.status = status
-        logged.timeToFirstByte = now - startedAt
+        answered = (instance, now)
         headBookkeepingDue = true
 
         // Room for a small body too: it is queued behind the head and written with it.
@@ -388,19 +390,18 @@ final class ProxyExchange: UpstreamResponseReceiver {
             }
         }
         if closeAfterResponse { bytes.writeStaticString("connection: close\r\n") }
-        HTTP1Writer.writeHeader(Self.requestIDHeader, record.requestID, into: &bytes)
+        HTTP1Writer.writeHeader(Self.requestIDHeader, requestID, into: &bytes)
         bytes.writeStaticString("\r\n")
         outgoing = bytes
         observer = RelayObserver(metrics: meter?.metrics, start: startedAt)
     }
 
     /// What the head's arrival leaves to do once the client has been written to: the instance's
-    /// counter, its name for the access log, and the timer moved on to the idle timeout. Their
+    /// counter and the timer moved on to the idle timeout. Their
     /// memory is cold after idling, and the client need not wait for them.
     private func headBookkeeping() {
-        guard headBookkeepingDue, let instance else { return }
+        guard headBookkeepingDue, let instance = answered?.instance else { return }
         headBookkeepingDue = false
-        logged.instance = instance.url.description
         meter?.metrics?.perInstance[instance.index].increment()
         if phase == .relaying, let pool { handler.wake(at: min(deadline, lastActivity + pool.settings.timeouts.idle)) }
     }
@@ -592,7 +593,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
         }
         bytes.writeStaticString("content-type: application/json\r\n")
         HTTP1Writer.writeContentLength(envelope.count, into: &bytes)
-        HTTP1Writer.writeHeader(Self.requestIDHeader, record.requestID, into: &bytes)
+        HTTP1Writer.writeHeader(Self.requestIDHeader, requestID, into: &bytes)
         if closes { bytes.writeStaticString("connection: close\r\n") }
         bytes.writeStaticString("\r\n")
         bytes.writeBytes(envelope)
@@ -618,16 +619,24 @@ final class ProxyExchange: UpstreamResponseReceiver {
         assert(phase != .done, "an exchange finished twice")
         headBookkeeping()
         phase = .done
+        if forwarder.accessLog.isEnabled { writeAccessLog() }
+        handler.exchangeEnded(self, closeConnection: closeConnection)
+    }
+
+    private func writeAccessLog() {
         // Filled in here, not as each became known: the instance need not wait for them.
         logged.endpoint = route.endpointName
         logged.component = route.componentName
+        if let answered {
+            logged.instance = answered.instance.url.description
+            logged.timeToFirstByte = answered.at - startedAt
+        }
         if let caller {
             logged.principalARN = caller.user.arn
             logged.accessKeyID = caller.accessKeyID
         }
-        record.update { swap(&$0, &logged) }  // moved, not copied
+        let record = RequestRecord(requestID: requestID, start: startedAt, fields: logged)
         forwarder.accessLog.write(record, method: head.method.rawValue, path: rawPath, client: client, end: .now)
-        handler.exchangeEnded(self, closeConnection: closeConnection)
     }
 
     // MARK: Timeouts
