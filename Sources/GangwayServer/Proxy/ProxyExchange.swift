@@ -397,8 +397,8 @@ final class ProxyExchange: UpstreamResponseReceiver {
     }
 
     /// What the head's arrival leaves to do once the client has been written to: the instance's
-    /// counter and the timer moved on to the idle timeout. Their
-    /// memory is cold after idling, and the client need not wait for them.
+    /// counter and the timer moved on to the idle timeout. Their memory is cold after idling,
+    /// and the client need not wait for them.
     private func headBookkeeping() {
         guard headBookkeepingDue, let instance = answered?.instance else { return }
         headBookkeepingDue = false
@@ -614,7 +614,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
         instance = nil
     }
 
-    /// Runs once per exchange (every caller checks the phase first), so the fields can be moved.
+    /// Runs once per exchange (every caller checks the phase first).
     private func finish(closeConnection: Bool) {
         assert(phase != .done, "an exchange finished twice")
         headBookkeeping()
