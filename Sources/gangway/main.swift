@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOPosix
 
@@ -7,5 +8,10 @@ import NIOPosix
 if let cpus = CPUAffinity.allowedCPUCount() {
     NIOSingletons.groupLoopCountSuggestion = cpus
 }
-NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+if !NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor() {
+    // NIO finds the runtime's hook with dlsym: a binary with the Swift runtime linked in
+    // statically (--static-swift-stdlib) does not export it, and the takeover fails silently.
+    FileHandle.standardError.write(
+        Data("warning: Swift concurrency runs on Dispatch's threads, not the event loops (slower)\n".utf8))
+}
 await Gangway.start()
