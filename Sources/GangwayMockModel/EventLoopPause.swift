@@ -15,8 +15,7 @@ enum EventLoopPause {
     static func sleep(for duration: Duration, on loop: any EventLoop = MultiThreadedEventLoopGroup.singleton.any())
         async throws
     {
-        let (seconds, attoseconds) = duration.components
-        let delay = TimeAmount.nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        let delay = TimeAmount(duration)
         let timer = Mutex<TimerState>(.notArmed)
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in

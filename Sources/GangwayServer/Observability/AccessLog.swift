@@ -23,14 +23,12 @@ public final class AccessLog: Sendable {
     }
 
     /// `stdout`, `stderr`, `off`, or a file path (appended to; created with mode 0640).
-    public init(setting: String) throws {
+    public convenience init(setting: String) throws {
+        let destination: Destination
         switch setting {
-        case "off":
-            destination = Mutex(.off)
-            isEnabled = false
-            return
-        case "stdout": destination = Mutex(.handle(.standardOutput))
-        case "stderr": destination = Mutex(.handle(.standardError))
+        case "off": destination = .off
+        case "stdout": destination = .handle(.standardOutput)
+        case "stderr": destination = .handle(.standardError)
         default:
             if !FileManager.default.fileExists(atPath: setting) {
                 guard FileManager.default.createFile(atPath: setting, contents: nil, attributes: [.posixPermissions: 0o640])
@@ -40,9 +38,9 @@ public final class AccessLog: Sendable {
                 throw AccessLogError(description: "cannot open access log \(setting) for writing")
             }
             handle.seekToEndOfFile()
-            destination = Mutex(.handle(handle))
+            destination = .handle(handle)
         }
-        isEnabled = true
+        self.init(destination: destination)
     }
 
     struct AccessLogError: Error, CustomStringConvertible {

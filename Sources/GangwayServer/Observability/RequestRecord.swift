@@ -23,10 +23,8 @@ public final class RequestRecord: Sendable {
     public let start: ContinuousClock.Instant
     private let fields: Mutex<Fields>
 
-    init(requestID: String, start: ContinuousClock.Instant = .now) {
-        self.requestID = requestID
-        self.start = start
-        self.fields = Mutex(Fields())
+    convenience init(requestID: String, start: ContinuousClock.Instant = .now) {
+        self.init(requestID: requestID, start: start, fields: Fields())
     }
 
     /// A record of a request whose fields were gathered elsewhere.

@@ -42,7 +42,7 @@ final class OpenAIForwarder: Sendable {
         fileprivate let route: ResolvedTarget
     }
 
-    /// As ``route(method:target:findingMetrics:)``, reusing `memo` while the method and target
+    /// As ``route(method:target:)``, reusing `memo` while the method and target
     /// are the same and the endpoints have not been reloaded since.
     func route(_ head: ClientRequestHead, memo: inout RouteMemo?) -> ResolvedTarget? {
         // Read before the endpoints: a reload in between leaves a memo that is never matched.
@@ -51,14 +51,12 @@ final class OpenAIForwarder: Sendable {
             return memo.route
         }
         let target = head.target
-        guard let route = route(method: head.method, target: target, findingMetrics: true) else { return nil }
+        guard let route = route(method: head.method, target: target) else { return nil }
         memo = RouteMemo(method: head.method, target: target, generation: generation, route: route)
         return route
     }
 
-    /// `findingMetrics` looks the model's metrics up now, for a route that will be reused;
-    /// otherwise the exchange looks them up once it meters the request.
-    func route(method: HTTPMethod, target uri: String, findingMetrics: Bool = false) -> ResolvedTarget? {
+    func route(method: HTTPMethod, target uri: String) -> ResolvedTarget? {
         switch method {
         case .GET, .POST, .PUT, .PATCH, .DELETE: break
         default: return nil
@@ -67,9 +65,8 @@ final class OpenAIForwarder: Sendable {
         let model = Result { () throws(GatewayError) in
             try registry.current.pool(endpoint: path.endpoint, component: path.component)
         }
-        let knownMetrics = findingMetrics ? (try? model.get()).flatMap { metrics.pool($0) } : nil
         return ResolvedTarget(
-            path: path, method: method.rawValue, model: model, defaultBodyLimit: defaultMaxBodyBytes,
-            knownMetrics: knownMetrics)
+            path: path, method: method.rawValue, model: model, metrics: (try? model.get()).flatMap { metrics.pool($0) },
+            defaultBodyLimit: defaultMaxBodyBytes)
     }
 }

@@ -340,8 +340,8 @@ final class ProxyExchange: UpstreamResponseReceiver {
     /// the loop idled, and the instance need not wait for them. Nil until a model is chosen.
     @discardableResult
     private func startMeter() -> RequestMeter? {
-        if meter == nil, let pool {
-            meter = RequestMeter(metrics: route.knownMetrics ?? forwarder.metrics.pool(pool), start: startedAt)
+        if meter == nil, pool != nil {
+            meter = RequestMeter(metrics: route.metrics, start: startedAt)
         }
         return meter
     }

@@ -13,9 +13,8 @@ final class ResolvedTarget {
     /// What ``OpenAIRoute/classify(method:subpath:)`` says for this method and path.
     let decision: OpenAIRoute.Decision
     let model: Result<ModelPool, GatewayError>
-    /// The model's metrics when found with the route (the route memo's path); nil means
-    /// look them up when the request is metered.
-    let knownMetrics: PoolMetrics?
+    /// The model's metrics (nil without a model).
+    let metrics: PoolMetrics?
     let endpointName: String
     let componentName: String?
     /// The largest request body the model takes.
@@ -24,13 +23,13 @@ final class ResolvedTarget {
     let instancePath: String
 
     init(
-        path: OpenAIPath, method: String, model: Result<ModelPool, GatewayError>, defaultBodyLimit: Int,
-        knownMetrics: PoolMetrics? = nil
+        path: OpenAIPath, method: String, model: Result<ModelPool, GatewayError>, metrics: PoolMetrics?,
+        defaultBodyLimit: Int
     ) {
         self.path = path
         self.decision = OpenAIRoute.classify(method: method, subpath: path.subpath)
         self.model = model
-        self.knownMetrics = knownMetrics
+        self.metrics = metrics
         self.bodyLimit = if case .success(let pool) = model { pool.settings.maxBodyBytes } else { defaultBodyLimit }
         self.endpointName = String(path.endpoint)
         self.componentName = path.component.map(String.init)
