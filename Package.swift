@@ -102,9 +102,12 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Installs Swift concurrency's enqueue hook found by the linker (see EventLoopTakeover).
+        .target(name: "CGangwayExecutorHook"),
         .executableTarget(
             name: "gangway",
             dependencies: [
+                "CGangwayExecutorHook",
                 "GangwayCore",
                 "GangwayServer",
                 "GangwayMockModel",

@@ -8,10 +8,10 @@ import NIOPosix
 if let cpus = CPUAffinity.allowedCPUCount() {
     NIOSingletons.groupLoopCountSuggestion = cpus
 }
-if !NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor() {
-    // NIO finds the runtime's hook with dlsym: a binary with the Swift runtime linked in
-    // statically (--static-swift-stdlib) does not export it, and the takeover fails silently.
+let tookOver = EventLoopTakeover.install()
+if !(await EventLoopTakeover.tasksRunOnEventLoops()) {
+    let why = tookOver ? "" : "; the runtime's enqueue hook was taken or missing"
     FileHandle.standardError.write(
-        Data("warning: Swift concurrency runs on Dispatch's threads, not the event loops (slower)\n".utf8))
+        Data("warning: Swift concurrency runs on Dispatch's threads, not the event loops (slower\(why))\n".utf8))
 }
 await Gangway.start()

@@ -76,6 +76,15 @@ def test_metrics_and_access_log_over_real_http(own_gangway):
     assert "sagemaker-api-key" not in process.log_path.read_text()
 
 
+def test_swift_concurrency_runs_on_the_event_loops(own_gangway):
+    """At start-up gangway installs its event loops as Swift concurrency's executor and checks
+    that a new task runs on one; it warns on standard error when not (GANGWAY_BIN may name a
+    release build, whose Swift runtime is linked in statically and unseen by dlsym)."""
+    server, process = own_gangway
+    assert httpx.get(f"{server.root}/ping", timeout=5).status_code == 200
+    assert "Swift concurrency runs on Dispatch" not in process.log_text()
+
+
 def test_gangway_endpoints_prints_a_table(own_gangway):
     server, _ = own_gangway
     env = {**os.environ, "AWS_SHARED_CREDENTIALS_FILE": str(server.credentials_file), "AWS_PROFILE": "gangway"}
