@@ -11,8 +11,3 @@ int gangway_install_enqueue_global_hook(void *hook) {
     return __atomic_compare_exchange_n(&swift_task_enqueueGlobal_hook, &expected, hook, 0,
                                        __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 }
-
-void *gangway_enqueue_global_hook(void) {
-    if (&swift_task_enqueueGlobal_hook == NULL) return NULL;
-    return __atomic_load_n(&swift_task_enqueueGlobal_hook, __ATOMIC_SEQ_CST);
-}

@@ -9,7 +9,4 @@
 /// statically keeps the symbol but does not export it, so `dlsym` cannot see it there.
 int gangway_install_enqueue_global_hook(void *_Nonnull hook);
 
-/// The hook installed now (NULL: none, jobs go to the runtime's own global executor).
-void *_Nullable gangway_enqueue_global_hook(void);
-
 #endif
