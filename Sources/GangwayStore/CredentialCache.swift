@@ -3,9 +3,10 @@ import Synchronization
 /// The in-memory answers of `credential(forAccessKeyID:)`, so authentication does not touch
 /// the database on every request.
 ///
-/// Every write through the store calls ``invalidate()``. A lookup that missed remembers the
-/// generation it started in and may only fill the cache if no write happened meanwhile, so a
-/// read racing a write can never plant the old state back after the invalidation.
+/// Every write through the store calls ``invalidate()``, which starts a new generation. A lookup
+/// that missed remembers the generation it started in and may only fill the cache if no write
+/// happened meanwhile, so a read racing a write can never plant the old state back after the
+/// invalidation.
 final class CredentialCache: Sendable {
     enum Entry: Sendable {
         case found(AccessKeyCredential)
@@ -29,6 +30,9 @@ final class CredentialCache: Sendable {
     }
 
     private let state = Mutex(State())
+    /// The generation, readable without the lock: a connection that remembers its last
+    /// admission checks it on every request (``generation``).
+    private let publishedGeneration = Atomic<UInt64>(0)
     /// Past this many entries the cache starts over rather than grow without bound, since
     /// unknown key ids come from the network.
     private let capacity: Int
@@ -56,6 +60,13 @@ final class CredentialCache: Sendable {
         state.withLock { state in
             state.generation &+= 1
             state.entries.removeAll()
+            publishedGeneration.store(state.generation, ordering: .releasing)
         }
+    }
+
+    /// The current generation: while it stays the same, no write has happened, so whatever
+    /// the cache answered since it began is still the store's answer.
+    var generation: UInt64 {
+        publishedGeneration.load(ordering: .acquiring)
     }
 }

@@ -53,11 +53,13 @@ public protocol IdentityStore: Sendable {
     /// What ``credential(forAccessKeyID:)`` would answer, when memory already holds the answer:
     /// `.some(nil)` for a key known not to exist, `nil` when only the storage can say. Lets the
     /// network's event loop authenticate without waiting.
-    ///
-    /// A store hands out the same object again only while the key, its user and their
-    /// policies are unchanged (a change makes a new object): a connection that remembers the
-    /// object its last request was admitted with relies on this to admit the next one.
     func credentialInMemory(forAccessKeyID accessKeyID: String) -> AccessKeyCredential??
+    /// A number that stays the same for as long as every answer of
+    /// ``credentialInMemory(forAccessKeyID:)`` and ``credential(forAccessKeyID:)`` stays the
+    /// same: it moves on with every write. A connection that remembers its last admission admits
+    /// the next request without a lookup while the number read before that admission is
+    /// current. Nil for a store that holds no credentials in memory (nothing is remembered).
+    var credentialGeneration: UInt64? { get }
     /// Notes that the key signed an accepted request. Cheap: uses may be held in memory and
     /// written in batches, so a crash can lose the latest last-used dates (and nothing else).
     func recordKeyUse(accessKeyID: String, at date: Date) async throws
@@ -86,6 +88,7 @@ public protocol IdentityStore: Sendable {
 
 extension IdentityStore {
     public func credentialInMemory(forAccessKeyID accessKeyID: String) -> AccessKeyCredential?? { nil }
+    public var credentialGeneration: UInt64? { nil }
 
     /// Creates a user with the default path `/`.
     public func createUser(name: String) async throws -> IAMUser {

@@ -57,6 +57,8 @@ extension SQLiteIdentityStore {
         }
     }
 
+    public var credentialGeneration: UInt64? { cache.generation }
+
     public func recordKeyUse(accessKeyID: String, at date: Date) async throws {
         if keyUse.record(accessKeyID, at: date) {
             try await flushKeyUse()

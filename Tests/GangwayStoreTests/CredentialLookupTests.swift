@@ -98,6 +98,26 @@ struct CredentialLookupTests {
         }
     }
 
+    /// A connection's remembered admission holds for as long as the generation stays: every
+    /// write must move it on, and nothing else may.
+    @Test func everyWriteStartsANewGeneration() async throws {
+        let fixture = try StoreFixture()
+        let store = fixture.store
+        let start = try #require(store.credentialGeneration)
+        let user = try await store.createUser(name: "generation-check")
+        let afterUser = try #require(store.credentialGeneration)
+        #expect(afterUser != start)
+        let key = try await store.createAccessKey(userName: user.name).metadata.accessKeyID
+        let afterKey = try #require(store.credentialGeneration)
+        #expect(afterKey != afterUser)
+        // Reads, in memory or from the database, leave it as it is.
+        _ = try await store.credential(forAccessKeyID: key)
+        _ = store.credentialInMemory(forAccessKeyID: key)
+        #expect(store.credentialGeneration == afterKey)
+        try await store.updateAccessKey(userName: user.name, accessKeyID: key, status: .inactive)
+        #expect(store.credentialGeneration != afterKey)
+    }
+
     @Test func cacheStaysBounded() {
         let cache = CredentialCache(capacity: 3)
         for n in 0..<4 {

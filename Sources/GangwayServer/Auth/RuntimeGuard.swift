@@ -100,7 +100,7 @@ final class RuntimeGuard: Sendable {
     /// again from its connection's memo; nil when it must be authenticated and authorized
     /// afresh (see ``AdmissionMemo``).
     func readmit(_ memo: AdmissionMemo, endpoint: Substring, component: Substring?, now: Date) -> CallerIdentity? {
-        let current = authenticator.store.credentialInMemory(forAccessKeyID: memo.caller.accessKeyID) ?? nil
-        return memo.readmits(endpoint: endpoint, component: component, now: now, current: current)
+        guard let generation = authenticator.store.credentialGeneration else { return nil }
+        return memo.readmits(endpoint: endpoint, component: component, now: now, generation: generation)
     }
 }

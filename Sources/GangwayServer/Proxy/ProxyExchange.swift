@@ -150,8 +150,11 @@ final class ProxyExchange: UpstreamResponseReceiver {
         }
         let request = head.authenticationRequest(body: body ?? ByteBuffer())
         let authenticator = guardian.authenticator
+        // Read before the credential is: a write in between makes the memo of this admission
+        // stale at once, never a stale memo current.
+        let generation = authenticator.store.credentialGeneration
         if let result = authenticator.authenticateFromMemory(request, service: "sagemaker", now: now) {
-            authenticated(result, now: now)
+            authenticated(result, now: now, generation: generation)
             return
         }
         // The key is not in memory: ask the store off the loop, then carry on here.
@@ -165,11 +168,14 @@ final class ProxyExchange: UpstreamResponseReceiver {
             } catch {
                 result = .failure(error)
             }
-            eventLoop.execute { loopBound.value.authenticated(result, now: now) }
+            eventLoop.execute { loopBound.value.authenticated(result, now: now, generation: generation) }
         }
     }
 
-    private func authenticated(_ result: Result<CallerIdentity, AuthenticationError>, now: Date) {
+    /// `generation`: the store's credential generation read before authentication began.
+    private func authenticated(
+        _ result: Result<CallerIdentity, AuthenticationError>, now: Date, generation: UInt64?
+    ) {
         guard phase == .receiving || phase == .admitting else { return }
         let guardian = forwarder.runtimeGuard
         let caller: CallerIdentity
@@ -191,7 +197,8 @@ final class ProxyExchange: UpstreamResponseReceiver {
         }
         if decidedByPoliciesAlone {
             handler.admissionMemo = AdmissionMemo(
-                authorization: head.soleAuthorizationBytes, endpoint: endpoint, component: component, caller: caller)
+                authorization: head.soleAuthorizationBytes, endpoint: endpoint, component: component, caller: caller,
+                generation: generation)
         }
         admitted(caller)
     }
