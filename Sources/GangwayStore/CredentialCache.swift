@@ -24,15 +24,11 @@ final class CredentialCache: Sendable {
         case miss(generation: UInt64)
     }
 
-    private struct State {
-        var generation: UInt64 = 0
-        var entries: [String: Entry] = [:]
-    }
-
-    private let state = Mutex(State())
-    /// The generation, readable without the lock: a connection that remembers its last
-    /// admission checks it on every request (``generation``).
-    private let publishedGeneration = Atomic<UInt64>(0)
+    private let entries = Mutex<[String: Entry]>([:])
+    /// Changed only under the lock of `entries` (so a fill checks it against invalidations),
+    /// read without it by ``generation``: a connection that remembers its last admission
+    /// checks it on every request.
+    private let currentGeneration = Atomic<UInt64>(0)
     /// Past this many entries the cache starts over rather than grow without bound, since
     /// unknown key ids come from the network.
     private let capacity: Int
@@ -42,31 +38,30 @@ final class CredentialCache: Sendable {
     }
 
     func lookup(_ accessKeyID: String) -> Lookup {
-        state.withLock { state in
-            if let entry = state.entries[accessKeyID] { return .hit(entry) }
-            return .miss(generation: state.generation)
+        entries.withLock { entries in
+            if let entry = entries[accessKeyID] { return .hit(entry) }
+            return .miss(generation: currentGeneration.load(ordering: .relaxed))
         }
     }
 
     func fill(_ accessKeyID: String, with entry: Entry, loadedIn generation: UInt64) {
-        state.withLock { state in
-            guard state.generation == generation else { return }
-            if state.entries.count >= capacity { state.entries.removeAll(keepingCapacity: true) }
-            state.entries[accessKeyID] = entry
+        entries.withLock { entries in
+            guard currentGeneration.load(ordering: .relaxed) == generation else { return }
+            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+            entries[accessKeyID] = entry
         }
     }
 
     func invalidate() {
-        state.withLock { state in
-            state.generation &+= 1
-            state.entries.removeAll()
-            publishedGeneration.store(state.generation, ordering: .releasing)
+        entries.withLock { entries in
+            entries.removeAll()
+            currentGeneration.wrappingAdd(1, ordering: .releasing)
         }
     }
 
     /// The current generation: while it stays the same, no write has happened, so whatever
     /// the cache answered since it began is still the store's answer.
     var generation: UInt64 {
-        publishedGeneration.load(ordering: .acquiring)
+        currentGeneration.load(ordering: .acquiring)
     }
 }

@@ -11,7 +11,8 @@ import GangwayStore
 ///   one read before the admission: every write moves it on (a key deactivated, deleted or
 ///   changed, its user's policies changed), so the same generation means the same status and
 ///   the same policies, hence the same decision. Reading one number replaces a lookup of the
-///   key in the store's cache (a lock and a hashed string: about 5 µs on a loop gone cold).
+///   key in the store's cache (a lock and a hashed string: several microseconds per request on
+///   a loop whose caches have gone cold between requests).
 ///
 /// Only decisions that depend on the policies alone are remembered (no `Condition` reads the
 /// request: source address, time), so nothing about the new request can change the answer.
