@@ -45,6 +45,10 @@ class Process:
     def pid(self):
         return self.popen.pid
 
+    @property
+    def running(self):
+        return self.popen.poll() is None
+
     def tree(self):
         """This process and its descendants (nginx and LiteLLM may fork workers)."""
         children = {}
