@@ -66,6 +66,7 @@ let package = Package(
         .target(
             name: "GangwayServer",
             dependencies: [
+                "CGangwayHeap",
                 "GangwayCore",
                 "GangwayStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -104,6 +105,8 @@ let package = Package(
         ),
         // Installs Swift concurrency's enqueue hook found by the linker (see EventLoopTakeover).
         .target(name: "CGangwayExecutorHook"),
+        // The C allocator's free memory and its trim (see HeapTrimmer).
+        .target(name: "CGangwayHeap"),
         .executableTarget(
             name: "gangway",
             dependencies: [

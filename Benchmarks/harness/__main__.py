@@ -36,6 +36,7 @@ STREAM_TOKENS = 5           # per stream in the first-token and gap figures (100
 STALL_FACTOR = 10           # a gap over 10x the upstream's pace is a stall
 HOLD_S = 4                  # capacity: seconds every stream is held open after the ramp
 WIDE_STREAMS = 5000         # held at the idle pace (250 ms), the concurrency figure
+IDLE_AGAIN_S = 30           # after the last streams, before RSS is read again
 
 
 def log(message):
@@ -302,7 +303,8 @@ def main():
                 run_round(round_index, contestants, tools, profile, rows, settle)
             capacity(contestants, tools, profile["capacity"], rows, settle)
             wide(contestants, tools, rows, settle)
-            time.sleep(2)
+            # Long enough for Gangway to give a burst's freed heap back (two 10 s checks).
+            time.sleep(IDLE_AGAIN_S)
             rows["rss_idle_after_mb"] = {c.name: c.process.rss_mb() for c in contestants
                                          if c.process and c.process.running}
             name = "latest"

@@ -24,6 +24,7 @@ FIGURES = [
     ("wide_streams_rss_mb", "RSS at those streams", "MiB", True),
     ("rss_idle_mb", "RSS idle", "MiB", True),
     ("rss_load_mb", "RSS under load (256 connections)", "MiB", True),
+    ("rss_idle_after_load_mb", "RSS idle again, 30 s after the last streams", "MiB", True),
 ]
 
 

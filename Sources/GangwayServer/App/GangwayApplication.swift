@@ -78,7 +78,8 @@ public enum GangwayApplication {
             // supervisor starts before the HTTP server and stops its processes only after the
             // server has drained and the health checker has stopped.
             + [ProcessSupervisor(registry: startRegistry, client: healthClient, logger: logger)]
-            + [HealthChecker(registry: registry, client: healthClient, logger: logger)] + extraServices
+            + [HealthChecker(registry: registry, client: healthClient, logger: logger)]
+            + [HeapTrimmer(logger: logger)] + extraServices
             + (reloadConfig.map { [ConfigReloader(live: registry, running: config, load: $0, logger: logger)] } ?? [])
         return Application(
             router: router,
