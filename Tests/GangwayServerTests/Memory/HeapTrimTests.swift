@@ -11,79 +11,65 @@ import Testing
 struct HeapTrimTests {
     static let mib = 1 << 20
 
-    /// One check's decision (a mutating call cannot sit inside `#expect`).
-    static func decide(_ policy: inout HeapTrimPolicy, freeBytes: Int, residentBytes: Int) -> Bool {
-        policy.shouldTrim(freeBytes: freeBytes, residentBytes: residentBytes)
+    /// The policy's decision at each check, for readings given in MiB as (free, resident).
+    static func decisions(_ policy: inout HeapTrimPolicy, _ readings: [(free: Int, resident: Int)]) -> [Bool] {
+        readings.map { policy.shouldTrim(freeBytes: $0.free * mib, residentBytes: $0.resident * mib) }
     }
 
-    @Test("trims once a burst's memory has stayed free and resident for two checks")
+    static func policy(settledChecks: Int = 2, checksBetweenTrims: Int = 0) -> HeapTrimPolicy {
+        HeapTrimPolicy(thresholdBytes: 32 * mib, settledChecks: settledChecks, checksBetweenTrims: checksBetweenTrims)
+    }
+
+    @Test("trims once a burst's memory has stayed free for two checks")
     func trimsAfterSettling() {
-        var policy = HeapTrimPolicy(thresholdBytes: 32 * Self.mib, settledChecks: 2, checksBetweenTrims: 6)
-        #expect(!Self.decide(&policy, freeBytes: 1 * Self.mib, residentBytes: 40 * Self.mib))
-        #expect(!Self.decide(&policy, freeBytes: 100 * Self.mib, residentBytes: 150 * Self.mib))
-        #expect(Self.decide(&policy, freeBytes: 100 * Self.mib, residentBytes: 150 * Self.mib))
+        var policy = Self.policy(checksBetweenTrims: 6)
+        #expect(Self.decisions(&policy, [(1, 40), (100, 150), (100, 150)]) == [false, false, true])
     }
 
     @Test("a first check in the middle of a burst does not keep that burst's memory from being trimmed")
     func firstCheckDuringBurst() {
-        var policy = HeapTrimPolicy(thresholdBytes: 32 * Self.mib, settledChecks: 2, checksBetweenTrims: 6)
-        #expect(!Self.decide(&policy, freeBytes: 0, residentBytes: 137 * Self.mib))
-        #expect(!Self.decide(&policy, freeBytes: 104 * Self.mib, residentBytes: 147 * Self.mib))
-        #expect(Self.decide(&policy, freeBytes: 104 * Self.mib, residentBytes: 147 * Self.mib))
+        var policy = Self.policy(checksBetweenTrims: 6)
+        #expect(Self.decisions(&policy, [(0, 137), (104, 147), (104, 147)]) == [false, false, true])
     }
 
     @Test("a reading below the threshold in between starts the count again")
     func dipRestartsCount() {
-        var policy = HeapTrimPolicy(thresholdBytes: 32 * Self.mib, settledChecks: 2, checksBetweenTrims: 0)
-        _ = policy.shouldTrim(freeBytes: 1 * Self.mib, residentBytes: 40 * Self.mib)
-        #expect(!Self.decide(&policy, freeBytes: 100 * Self.mib, residentBytes: 150 * Self.mib))
-        #expect(!Self.decide(&policy, freeBytes: 10 * Self.mib, residentBytes: 150 * Self.mib))
-        #expect(!Self.decide(&policy, freeBytes: 100 * Self.mib, residentBytes: 150 * Self.mib))
-        #expect(Self.decide(&policy, freeBytes: 100 * Self.mib, residentBytes: 150 * Self.mib))
+        var policy = Self.policy()
+        #expect(
+            Self.decisions(&policy, [(1, 40), (100, 150), (10, 150), (100, 150), (100, 150)])
+                == [false, false, false, false, true])
     }
 
     @Test("memory in use is not trimmed: free memory must be high, not only resident memory")
     func inUseIsNotTrimmed() {
-        var policy = HeapTrimPolicy(thresholdBytes: 32 * Self.mib, settledChecks: 2, checksBetweenTrims: 0)
-        _ = policy.shouldTrim(freeBytes: 1 * Self.mib, residentBytes: 40 * Self.mib)
-        for _ in 0..<10 {
-            #expect(!Self.decide(&policy, freeBytes: 5 * Self.mib, residentBytes: 500 * Self.mib))
-        }
+        var policy = Self.policy()
+        let readings = [(free: 1, resident: 40)] + Array(repeating: (free: 5, resident: 500), count: 10)
+        #expect(!Self.decisions(&policy, readings).contains(true))
     }
 
     @Test("after a trim, memory the allocator still counts free is not trimmed again until resident memory grows")
     func trimmedMemoryIsNotTrimmedAgain() {
-        var policy = HeapTrimPolicy(thresholdBytes: 32 * Self.mib, settledChecks: 2, checksBetweenTrims: 0)
-        _ = policy.shouldTrim(freeBytes: 1 * Self.mib, residentBytes: 40 * Self.mib)
-        _ = policy.shouldTrim(freeBytes: 100 * Self.mib, residentBytes: 150 * Self.mib)
-        #expect(Self.decide(&policy, freeBytes: 100 * Self.mib, residentBytes: 150 * Self.mib))
+        var policy = Self.policy()
+        #expect(Self.decisions(&policy, [(1, 40), (100, 150), (100, 150)]) == [false, false, true])
         policy.trimmed(residentBytes: 45 * Self.mib)
-        for _ in 0..<10 {
-            #expect(!Self.decide(&policy, freeBytes: 100 * Self.mib, residentBytes: 46 * Self.mib))
-        }
+        let afterTrim = Array(repeating: (free: 100, resident: 46), count: 10)
+        #expect(!Self.decisions(&policy, afterTrim).contains(true))
         // A new burst: resident memory grows again and is left free.
-        #expect(!Self.decide(&policy, freeBytes: 100 * Self.mib, residentBytes: 140 * Self.mib))
-        #expect(Self.decide(&policy, freeBytes: 100 * Self.mib, residentBytes: 140 * Self.mib))
+        #expect(Self.decisions(&policy, [(100, 140), (100, 140)]) == [false, true])
     }
 
     @Test("no more than one trim per interval of checks")
     func spacedTrims() {
-        var policy = HeapTrimPolicy(thresholdBytes: 32 * Self.mib, settledChecks: 1, checksBetweenTrims: 3)
-        _ = policy.shouldTrim(freeBytes: 1 * Self.mib, residentBytes: 40 * Self.mib)
-        #expect(Self.decide(&policy, freeBytes: 100 * Self.mib, residentBytes: 150 * Self.mib))
+        var policy = Self.policy(settledChecks: 1, checksBetweenTrims: 3)
+        #expect(Self.decisions(&policy, [(1, 40), (100, 150)]) == [false, true])
         policy.trimmed(residentBytes: 20 * Self.mib)
-        #expect(!Self.decide(&policy, freeBytes: 100 * Self.mib, residentBytes: 150 * Self.mib))
-        #expect(!Self.decide(&policy, freeBytes: 100 * Self.mib, residentBytes: 150 * Self.mib))
-        #expect(Self.decide(&policy, freeBytes: 100 * Self.mib, residentBytes: 150 * Self.mib))
+        #expect(Self.decisions(&policy, [(100, 150), (100, 150), (100, 150)]) == [false, false, true])
     }
 
     @Test("readings a platform cannot give never trim")
     func unavailableReadings() {
-        var policy = HeapTrimPolicy(thresholdBytes: 32 * Self.mib, settledChecks: 1, checksBetweenTrims: 0)
-        for _ in 0..<3 {
-            #expect(!Self.decide(&policy, freeBytes: 0, residentBytes: 150 * Self.mib))
-            #expect(!Self.decide(&policy, freeBytes: 100 * Self.mib, residentBytes: 0))
-        }
+        var policy = Self.policy(settledChecks: 1)
+        #expect(!Self.decisions(&policy, [(0, 150), (100, 0), (0, 150), (100, 0)]).contains(true))
     }
 
     #if canImport(Glibc)
