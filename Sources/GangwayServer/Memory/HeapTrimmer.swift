@@ -7,7 +7,7 @@ import ServiceLifecycle
 /// loops' threads free in their arenas: after 5,000 streams Gangway's resident memory stayed at
 /// about 150 MiB with none open, against about 40 MiB before them. Every `interval` this reads
 /// how much the allocator holds free and the resident memory and, when ``HeapTrimPolicy`` says
-/// so, trims, off the event loops (a trim holds each arena's lock while it walks it).
+/// so, trims; both off the event loops (each holds an arena's lock while it walks the arena).
 struct HeapTrimmer: Service {
     let interval: Duration
     let policy: HeapTrimPolicy
@@ -27,7 +27,8 @@ struct HeapTrimmer: Service {
         var policy = self.policy
         while !Task.isCancelled {
             do { try await Task.sleep(for: interval) } catch { return }
-            let reading = HeapReading.now()
+            // Off the loop too: the allocator walks its free lists under each arena's lock.
+            let reading = await Self.offLoop { HeapReading.now() }
             logger.trace(
                 "heap check", metadata: ["freeMiB": "\(reading.freeBytes >> 20)", "residentMiB": "\(reading.residentBytes >> 20)"])
             guard policy.shouldTrim(freeBytes: reading.freeBytes, residentBytes: reading.residentBytes) else {
@@ -47,14 +48,19 @@ struct HeapTrimmer: Service {
 
     /// Trims on a Dispatch thread, not on the event loop running this task.
     static func trimOffLoop() async -> (after: HeapReading, microseconds: Int64) {
+        await offLoop {
+            let start = ContinuousClock.now
+            _ = gangway_heap_trim()
+            let elapsed = (ContinuousClock.now - start).components
+            return (HeapReading.now(), elapsed.seconds * 1_000_000 + elapsed.attoseconds / 1_000_000_000_000)
+        }
+    }
+
+    /// Runs `work` on a Dispatch thread: what holds the allocator's locks stays off the event
+    /// loops, whose threads allocate on every request.
+    static func offLoop<Result: Sendable>(_ work: @escaping @Sendable () -> Result) async -> Result {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global(qos: .utility).async {
-                let start = ContinuousClock.now
-                _ = gangway_heap_trim()
-                let elapsed = (ContinuousClock.now - start).components
-                let microseconds = elapsed.seconds * 1_000_000 + elapsed.attoseconds / 1_000_000_000_000
-                continuation.resume(returning: (HeapReading.now(), microseconds))
-            }
+            DispatchQueue.global(qos: .utility).async { continuation.resume(returning: work()) }
         }
     }
 }
