@@ -31,8 +31,9 @@ struct HeapTrimPolicy: Sendable {
         guard freeBytes > 0, residentBytes > 0 else { return false }
         var grown = true
         if let baseline = residentBaseline {
-            residentBaseline = min(baseline, residentBytes)
-            grown = residentBytes - residentBaseline! >= thresholdBytes
+            let lowest = min(baseline, residentBytes)
+            residentBaseline = lowest
+            grown = residentBytes - lowest >= thresholdBytes
         }
         checksAtThreshold = freeBytes >= thresholdBytes && grown ? checksAtThreshold + 1 : 0
         return checksAtThreshold >= settledChecks && checksSinceTrim >= checksBetweenTrims
