@@ -13,6 +13,20 @@ let proxyPathSettings: [SwiftSetting] = [
     .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
 ]
 
+// The release build of `gangway` is linked by lld, which places the functions a proxied request
+// runs next to each other, in the order of scripts/hot-functions.txt (scripts/build-release also
+// gives every function a section of its own, which the layout needs; Benchmarks/PROFILING.md).
+// A name the code no longer has is skipped: a stale list makes the layout worse, never the binary wrong.
+let hotFunctionLayout: [LinkerSetting] = [
+    .unsafeFlags(
+        [
+            "-use-ld=lld",
+            "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/scripts/hot-functions.txt",
+            "-Xlinker", "--no-warn-symbol-ordering",
+        ],
+        .when(configuration: .release)),
+]
+
 let package = Package(
     name: "gangway",
     platforms: [.macOS(.v15)],
@@ -121,7 +135,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: strictSettings
+            swiftSettings: strictSettings,
+            linkerSettings: hotFunctionLayout
         ),
         .executableTarget(
             name: "gangway-loadgen",
