@@ -17,6 +17,7 @@ let proxyPathSettings: [SwiftSetting] = [
 // runs next to each other, in the order of scripts/hot-functions.txt (scripts/build-release also
 // gives every function a section of its own, which the layout needs; Benchmarks/PROFILING.md).
 // A name the code no longer has is skipped: a stale list makes the layout worse, never the binary wrong.
+// Linux only (these are lld's options; Apple's linker has its own, `-order_file`).
 let hotFunctionLayout: [LinkerSetting] = [
     .unsafeFlags(
         [
@@ -24,7 +25,7 @@ let hotFunctionLayout: [LinkerSetting] = [
             "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/scripts/hot-functions.txt",
             "-Xlinker", "--no-warn-symbol-ordering",
         ],
-        .when(configuration: .release)),
+        .when(platforms: [.linux], configuration: .release)),
 ]
 
 let package = Package(
