@@ -52,6 +52,7 @@ final class OpenAIChannelHandler: ChannelDuplexHandler, RemovableChannelHandler,
         self.context = context
         allocator = context.channel.allocator
         spares = forwarder.connections.spares.on(context.eventLoop)
+        instanceLinks = NIOInstanceLinks(pool: forwarder.connections, loop: context.eventLoop)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -182,7 +183,11 @@ final class OpenAIChannelHandler: ChannelDuplexHandler, RemovableChannelHandler,
     }
 
     /// Below NIO's response encoder: the exchange writes the response as bytes.
-    var responseOutput: ChannelHandlerContext? { output }
+    func write(_ bytes: ByteBuffer) {
+        output?.write(NIOAny(bytes), promise: nil)
+    }
+
+    private(set) var instanceLinks: any InstanceLinks = NoInstanceLinks()
 
     func flush() {
         output?.flush()

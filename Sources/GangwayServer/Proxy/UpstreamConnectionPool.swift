@@ -197,3 +197,46 @@ final class UpstreamConnectionPool: Sendable {
         for channel in channels { channel.close(promise: nil) }
     }
 }
+
+/// The instance connections of one NIO event loop, for the exchanges of a client connection on it.
+final class NIOInstanceLinks: InstanceLinks {
+    private let pool: UpstreamConnectionPool
+    private let loop: any EventLoop
+
+    init(pool: UpstreamConnectionPool, loop: any EventLoop) {
+        self.pool = pool
+        self.loop = loop
+    }
+
+    func takeIdle(_ instance: ModelPool.Instance) -> (any InstanceConnection)? {
+        pool.takeIdle(instance, on: loop)
+    }
+
+    func connect(
+        _ url: InstanceURL, timeout: Duration, _ done: @escaping (Result<any InstanceConnection, any Error>) -> Void
+    ) {
+        pool.connect(url, on: loop, timeout: timeout).assumeIsolated().whenComplete { result in
+            switch result {
+            case .success(let channel):
+                guard let connection = try? channel.pipeline.syncOperations.handler(type: UpstreamConnectionHandler.self)
+                else {
+                    channel.close(promise: nil)
+                    done(.failure(ChannelError.inappropriateOperationForState))
+                    return
+                }
+                done(.success(connection))
+            case .failure(let error):
+                done(.failure(error))
+            }
+        }
+    }
+
+    func putBack(_ connection: any InstanceConnection, _ instance: ModelPool.Instance) {
+        // Only this loop's own kind of connection is ever handed to it.
+        pool.putBack(connection as! UpstreamConnectionHandler, instance)
+    }
+
+    func retire(_ connection: any InstanceConnection, _ url: InstanceURL, connectTimeout: Duration) {
+        pool.retire(connection as! UpstreamConnectionHandler, url, connectTimeout: connectTimeout)
+    }
+}
