@@ -82,7 +82,6 @@ let package = Package(
             name: "GangwayServer",
             dependencies: [
                 "CGangwayHeap",
-                "CGangwayWire",
                 "GangwayCore",
                 "GangwayStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -123,8 +122,6 @@ let package = Package(
         .target(name: "CGangwayExecutorHook"),
         // The C allocator's free memory and its trim (see HeapTrimmer).
         .target(name: "CGangwayHeap"),
-        // epoll, eventfd and accept4 for the wire transport (see Reactor).
-        .target(name: "CGangwayWire"),
         .executableTarget(
             name: "gangway",
             dependencies: [

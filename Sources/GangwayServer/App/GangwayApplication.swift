@@ -6,8 +6,6 @@ import HummingbirdCore
 import HTTPTypes
 public import Logging
 import NIOCore
-import NIOPosix
-import Glibc
 public import ServiceLifecycle
 
 /// Builds Gangway's HTTP application. `gangway serve` and the tests both call this, so what
@@ -67,14 +65,7 @@ public enum GangwayApplication {
         // connection's event loop, ahead of it.
         SageMakerRuntime(registry: registry, clients: clients, runtimeGuard: runtimeGuard, metrics: metrics).register(on: router)
 
-        var experiment: [any Service] = []
-        if let port = ProcessInfo.processInfo.environment["GANGWAY_WIRE_EXPERIMENT_PORT"].flatMap(Int.init) {
-            let front = try! WireFront(
-                host: config.listen.host, port: port, backlog: 1024, reactorCount: System.coreCount, forwarder: forwarder,
-                handOver: { descriptor, _ in _ = Glibc.close(descriptor) })
-            experiment.append(ShutdownAction { await front.shutdown() })
-        }
-        let services: [any Service] = experiment +
+        let services: [any Service] =
             [
                 ShutdownAction {
                     connections.closeAll()

@@ -12,23 +12,27 @@ protocol UpstreamResponseReceiver: AnyObject {
     func upstreamBroken(_ error: (any Error)?)
 }
 
-/// The only handler of an instance connection on NIO's loops (after TLS for `https`): writes a
-/// request as the bytes the exchange prepared and reads the response with
-/// ``InstanceResponseReader``, handing the exchange its head, body slices and end. An idle
-/// connection that receives anything (it should not) is closed.
+/// The only handler of an instance connection (after TLS for `https`): writes a request as
+/// the bytes the exchange prepared and parses the response with ``HTTP1ResponseParser``,
+/// handing the exchange its head, body slices and end. An idle connection that receives
+/// anything (it should not) is closed.
 final class UpstreamConnectionHandler: ChannelInboundHandler, RemovableChannelHandler, TickFlushed, InstanceConnection {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     var receiver: (any UpstreamResponseReceiver)?
     private var context: ChannelHandlerContext?
-    private let reader: InstanceResponseReader
+    private var parser = HTTP1ResponseParser()
+    /// The start of a head or chunk-size line whose end has not arrived (bounded by the parser).
+    private var unread: ByteBuffer?
+    /// Whether the current response's head lets the connection carry another request.
+    private var keepAlive = false
     private let flusher: TickFlusher
     var flushHeld = false
 
     init(flusher: TickFlusher, spares: LoopSpares) {
         self.flusher = flusher
-        reader = InstanceResponseReader(spares: spares)
+        parser.spares = spares
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -49,7 +53,8 @@ final class UpstreamConnectionHandler: ChannelInboundHandler, RemovableChannelHa
             receiver?.upstreamBroken(ChannelError.ioOnClosedChannel)
             return
         }
-        reader.expectResponse()
+        parser.expectResponse()
+        unread = nil
         context.write(wrapOutboundOut(request), promise: nil)
         if let body { context.write(wrapOutboundOut(body), promise: nil) }
         flusher.flush(self)
@@ -71,7 +76,37 @@ final class UpstreamConnectionHandler: ChannelInboundHandler, RemovableChannelHa
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .close = reader.read(unwrapInboundIn(data), on: self) {
+        guard let receiver else {
+            context.close(promise: nil)
+            return
+        }
+        var buffer = unwrapInboundIn(data)
+        if var earlier = unread {
+            unread = nil
+            earlier.writeBuffer(&buffer)
+            buffer = earlier
+        }
+        do {
+            while let event = try parser.next(&buffer) {
+                switch event {
+                case .head(let head):
+                    keepAlive = head.keepAlive
+                    receiver.upstreamHead(head)
+                case .body(let piece):
+                    receiver.upstreamBody(piece)
+                case .end:
+                    self.receiver = nil
+                    // Bytes after the response answer no request: the connection is not reused.
+                    receiver.upstreamEnd(reusable: keepAlive && buffer.readableBytes == 0)
+                    return
+                }
+                // The exchange may have closed the connection meanwhile.
+                guard self.receiver === receiver else { return }
+            }
+            if buffer.readableBytes > 0 { unread = buffer }
+        } catch {
+            self.receiver = nil
+            receiver.upstreamBroken(error)
             context.close(promise: nil)
         }
     }
@@ -82,7 +117,19 @@ final class UpstreamConnectionHandler: ChannelInboundHandler, RemovableChannelHa
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        reader.inputEnded(on: self)
+        if let receiver {
+            self.receiver = nil
+            do {
+                // A body that runs until the connection closes has ended.
+                if case .end = try parser.inputEnded() {
+                    receiver.upstreamEnd(reusable: false)
+                } else {
+                    receiver.upstreamBroken(nil)
+                }
+            } catch {
+                receiver.upstreamBroken(error)
+            }
+        }
         context.fireChannelInactive()
     }
 
