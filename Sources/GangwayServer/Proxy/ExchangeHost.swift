@@ -1,16 +1,14 @@
 import NIOCore
 
 /// The client connection an exchange answers on: ``OpenAIChannelHandler`` for requests NIO's
-/// decoder read, ``FastRequestHandler`` for requests read straight from the bytes on NIO's
-/// loops, ``WireClientConnection`` for those the wire transport reads.
+/// decoder read, ``FastRequestHandler`` for requests read straight from the bytes.
 protocol ExchangeHost: AnyObject {
     var allocator: ByteBufferAllocator { get }
     /// The loop's reusable buffers (nil before the handler is in its pipeline).
     var spares: LoopSpares? { get }
-    /// The loop's instance connections.
-    var instanceLinks: any InstanceLinks { get }
-    /// Queues response bytes, framed by the exchange, for the client.
-    func write(_ bytes: ByteBuffer)
+    /// Where response bytes go in: the connection's first handler, or for connections NIO's
+    /// decoder reads, below NIO's response encoder. Nil once the handler has left its pipeline.
+    var responseOutput: ChannelHandlerContext? { get }
     /// Sends what was written: now, or at the end of the event loop's tick (``TickFlusher``).
     func flush()
     /// The connection's last admission by bearer token, for its next request.
@@ -22,6 +20,11 @@ protocol ExchangeHost: AnyObject {
 }
 
 extension ExchangeHost {
+    /// Writes response bytes, framed by the exchange.
+    func write(_ bytes: ByteBuffer) {
+        responseOutput?.write(NIOAny(bytes), promise: nil)
+    }
+
     func writeAndFlush(_ bytes: ByteBuffer) {
         write(bytes)
         flush()

@@ -52,7 +52,6 @@ final class OpenAIChannelHandler: ChannelDuplexHandler, RemovableChannelHandler,
         self.context = context
         allocator = context.channel.allocator
         spares = forwarder.connections.spares.on(context.eventLoop)
-        instanceLinks = NIOInstanceLinks(pool: forwarder.connections, loop: context.eventLoop)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -183,11 +182,7 @@ final class OpenAIChannelHandler: ChannelDuplexHandler, RemovableChannelHandler,
     }
 
     /// Below NIO's response encoder: the exchange writes the response as bytes.
-    func write(_ bytes: ByteBuffer) {
-        output?.write(NIOAny(bytes), promise: nil)
-    }
-
-    private(set) var instanceLinks: any InstanceLinks = NoInstanceLinks()
+    var responseOutput: ChannelHandlerContext? { output }
 
     func flush() {
         output?.flush()

@@ -43,7 +43,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
     /// usual request).
     private var tried: Set<Int> = []
     private var connectFailed = false
-    private var upstream: (any InstanceConnection)?
+    private var upstream: UpstreamConnectionHandler?
     private var sendsBody = false
     // Set from the request's start (one clock read per exchange, not one per property).
     private var sentAt: ContinuousClock.Instant
@@ -264,24 +264,31 @@ final class ProxyExchange: UpstreamResponseReceiver {
         // the timer is bookkeeping the instance need not wait for.
         defer { handler.wake(at: min(headDeadline, now + pool.settings.timeouts.idle)) }
         let request = upstreamRequest(instance)
-        let links = handler.instanceLinks
-        if let connection = links.takeIdle(instance) {
+        if let connection = forwarder.connections.takeIdle(instance, on: eventLoop) {
             send(request, on: connection, at: now)
             return
         }
         phase = .connecting
-        links.connect(instance.url, timeout: pool.settings.timeouts.connect) { result in
-            guard self.phase == .connecting, self.instance == instance else {
-                if case .success(let connection) = result { connection.close() }
-                return
+        forwarder.connections.connect(instance.url, on: eventLoop, timeout: pool.settings.timeouts.connect)
+            .assumeIsolated()
+            .whenComplete { result in
+                guard self.phase == .connecting, self.instance == instance else {
+                    if case .success(let channel) = result { channel.close(promise: nil) }
+                    return
+                }
+                switch result {
+                case .success(let channel):
+                    guard let connection = try? channel.pipeline.syncOperations.handler(type: UpstreamConnectionHandler.self)
+                    else {
+                        channel.close(promise: nil)
+                        self.connectionFailed(instance, error: ChannelError.inappropriateOperationForState)
+                        return
+                    }
+                    self.send(request, on: connection, at: .now)
+                case .failure(let error):
+                    self.connectionFailed(instance, error: error)
+                }
             }
-            switch result {
-            case .success(let connection):
-                self.send(request, on: connection, at: .now)
-            case .failure(let error):
-                self.connectionFailed(instance, error: error)
-            }
-        }
     }
 
     private func connectionFailed(_ instance: ModelPool.Instance, error: any Error) {
@@ -321,7 +328,7 @@ final class ProxyExchange: UpstreamResponseReceiver {
     }
 
     private func send(
-        _ request: (head: ByteBuffer, body: ByteBuffer?), on connection: any InstanceConnection,
+        _ request: (head: ByteBuffer, body: ByteBuffer?), on connection: UpstreamConnectionHandler,
         at now: ContinuousClock.Instant
     ) {
         phase = .awaitingHead
@@ -477,9 +484,9 @@ final class ProxyExchange: UpstreamResponseReceiver {
         guard phase == .relaying else { return }
         if let connection = upstream, let instance, let pool {
             if reusable {
-                handler.instanceLinks.putBack(connection, instance)
+                forwarder.connections.putBack(connection, instance)
             } else {
-                handler.instanceLinks.retire(connection, instance.url, connectTimeout: pool.settings.timeouts.connect)
+                forwarder.connections.retire(connection, instance.url, connectTimeout: pool.settings.timeouts.connect)
             }
         }
         upstream = nil

@@ -16,7 +16,7 @@ protocol UpstreamResponseReceiver: AnyObject {
 /// the bytes the exchange prepared and parses the response with ``HTTP1ResponseParser``,
 /// handing the exchange its head, body slices and end. An idle connection that receives
 /// anything (it should not) is closed.
-final class UpstreamConnectionHandler: ChannelInboundHandler, RemovableChannelHandler, TickFlushed, InstanceConnection {
+final class UpstreamConnectionHandler: ChannelInboundHandler, RemovableChannelHandler, TickFlushed {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
